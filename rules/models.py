@@ -1,0 +1,373 @@
+"""The domain of a Party group meeting (党小组会), as plain frozen dataclasses.
+
+Nothing here knows about files, screens or the clock. Every object is
+immutable; a change is a new object made with ``dataclasses.replace`` (the
+meeting flow in ``rules.flow`` does exactly that), so a finalised record can
+never be changed by accident through a shared reference.
+
+All datetimes are timezone-aware. Dates (``date``) are calendar days in the
+kiosk's time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class MemberStatus(StrEnum):
+    """身份: where a person stands towards the Party."""
+
+    FULL = "full"  # 正式党员
+    PROBATIONARY = "probationary"  # 预备党员
+    DEVELOPMENT_TARGET = "development_target"  # 发展对象
+    ACTIVIST = "activist"  # 入党积极分子
+    MASSES = "masses"  # 群众
+
+    @property
+    def is_party_member(self) -> bool:
+        """Only full and probationary members belong to a group."""
+        return self in (MemberStatus.FULL, MemberStatus.PROBATIONARY)
+
+
+class Discipline(StrEnum):
+    """党纪处分 currently in force."""
+
+    NONE = "none"
+    WARNING = "warning"  # 警告
+    SERIOUS_WARNING = "serious_warning"  # 严重警告
+    REMOVAL_FROM_POST = "removal_from_post"  # 撤销党内职务
+    PROBATION = "probation"  # 留党察看
+
+
+class BranchRole(StrEnum):
+    """支部职务: a seat on the branch committee (支委会), if any."""
+
+    NONE = "none"
+    SECRETARY = "secretary"  # 书记
+    ORGANISATION = "organisation"  # 组织委员
+    COMMITTEE = "committee"  # 支委会委员
+
+    @property
+    def on_committee(self) -> bool:
+        return self is not BranchRole.NONE
+
+
+@dataclass(frozen=True)
+class Branch:
+    """党支部. One data directory holds one branch."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """党小组: set up by a decision of the branch committee (G5)."""
+
+    id: str
+    name: str
+    leader_id: str | None = None
+    # 支委会研究决定: the date the committee decided to set the group up.
+    decided_on: date | None = None
+    # 及时向上级报告: the date the committee reported it upward.
+    reported_up_on: date | None = None
+    dissolved_on: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.dissolved_on is None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    status: MemberStatus
+    member_no: str | None = None  # 党员编号; non-members have none
+    department: str = ""  # 行政、生产、科室、班组 …
+    discipline: Discipline = Discipline.NONE
+    leadership_post: bool = False  # 担任领导工作的党员干部
+    branch_role: BranchRole = BranchRole.NONE
+    group_id: str | None = None
+    phone: str | None = None
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.status.is_party_member
+
+
+# --------------------------------------------------------------------------
+# Meetings
+
+
+class MeetingKind(StrEnum):
+    REGULAR = "regular"  # the monthly group meeting
+    SPECIAL = "special"  # 如有特殊任务,次数可增加
+    LIFE = "life"  # 党小组生活会 (December, Y2)
+    MEMBER_CONGRESS = "member_congress"  # 党员大会 of a branch without groups (B1)
+
+
+class Step(StrEnum):
+    """Where a meeting stands: preparation, the five steps, and after.
+
+    The order of the members is the order of the flow (``rules.flow``).
+    """
+
+    PREPARATION = "preparation"  # 会前准备工作
+    ABSENTEE_REPORT = "absentee_report"  # 一、报告缺席情况及议题、开法和要求
+    AGENDA = "agenda"  # 二、按议题进行
+    DISCUSSION = "discussion"  # 三、围绕中心,组织讨论
+    SUMMARY = "summary"  # 四、归纳小结
+    RECORD = "record"  # 五、做好记录
+    FINALISED = "finalised"  # minutes complete and closed (R3)
+    CHECKED = "checked"  # 检查会议记录情况 (A1)
+    REPORTED = "reported"  # 及时向党支部汇报 (A2)
+
+    @property
+    def index(self) -> int:
+        return list(Step).index(self)
+
+    @property
+    def in_meeting(self) -> bool:
+        """The five steps of the meeting itself (会中主要议程)."""
+        return Step.ABSENTEE_REPORT.index <= self.index <= Step.RECORD.index
+
+    @property
+    def held(self) -> bool:
+        """The meeting has started (it is being or has been held)."""
+        return self.index >= Step.ABSENTEE_REPORT.index
+
+    @property
+    def minutes_final(self) -> bool:
+        return self.index >= Step.FINALISED.index
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"  # 出席
+    LATE = "late"  # 迟到
+    ON_LEAVE = "on_leave"  # 请假
+    ABSENT = "absent"  # 缺席
+
+    @property
+    def attended(self) -> bool:
+        return self in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+
+
+class RecordedBy(StrEnum):
+    """How an attendance record came to be."""
+
+    PHONE = "phone"  # scanned the kiosk's code
+    BADGE = "badge"  # personal badge read by the kiosk's scanner
+    LEADER = "leader"  # marked by hand by the leader
+
+
+@dataclass(frozen=True)
+class Attendance:
+    person_id: str
+    status: AttendanceStatus
+    reason: str = ""  # required for on leave / absent
+    recorded_by: RecordedBy = RecordedBy.LEADER
+    recorded_at: datetime | None = None
+
+
+class Capacity(StrEnum):
+    """In which capacity an opinion was spoken (L3)."""
+
+    PERSONAL = "personal"  # 个人意见
+    COMMITTEE = "committee"  # 代表支委会 (only when delegated)
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """A speaker's opinion on one topic (讨论意见)."""
+
+    speaker_id: str
+    topic_index: int
+    text: str
+    capacity: Capacity = Capacity.PERSONAL
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Guest:
+    """Someone invited who is not a member of the group (activists, the
+    masses, branch committee members sitting in)."""
+
+    person_id: str
+    # 受支委会的委托: the committee delegated this committee member to speak
+    # for it at this meeting (L3).
+    delegated_by_committee: bool = False
+
+
+@dataclass(frozen=True)
+class Postponement:
+    """推迟召开: a meeting put off, with the reason recorded (M1)."""
+
+    reason: str
+    decided_at: datetime
+    new_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Addendum:
+    """A dated correction to finalised minutes (R3): the minutes themselves
+    never change."""
+
+    at: datetime
+    author_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    # None: the branch's own member congress (党员大会) when it has no groups (B1).
+    group_id: str | None
+    planned_at: datetime
+    place: str = ""
+    kind: MeetingKind = MeetingKind.REGULAR
+    topics: tuple[str, ...] = ()
+    method: str = ""  # 开法
+    requirements: str = ""  # 要求
+    recorder_id: str | None = None  # 指定专人做好会议记录 (R1)
+    chair_id: str | None = None  # 由党小组长主持 (M6); the leader when None
+    guests: tuple[Guest, ...] = ()
+    # Preparation
+    consulted_branch_at: datetime | None = None  # 会前与党支部进行沟通 (M3)
+    notice_sent_at: datetime | None = None  # 提前一至三天通知 (M5)
+    postponement: Postponement | None = None  # (M1)
+    # Y1 / Y2
+    reviews_last_year: bool = False  # 通报上一年党小组工作情况
+    decides_annual_plan: bool = False  # 决定全年每月党小组会议内容
+    opinions_gathered_on: date | None = None  # 会前征求好意见 (Y2)
+    # The meeting itself
+    step: Step = Step.PREPARATION
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    attendance: tuple[Attendance, ...] = ()
+    current_topic: int = 0  # the agenda's topic under way (二、按议题进行)
+    opinions: tuple[Opinion, ...] = ()
+    summary: str = ""  # 归纳小结
+    decisions: tuple[str, ...] = ()
+    # After
+    finalised_at: datetime | None = None
+    checked_at: datetime | None = None  # A1
+    reported_at: datetime | None = None  # A2
+    addenda: tuple[Addendum, ...] = ()
+
+    @property
+    def postponed(self) -> bool:
+        return self.postponement is not None
+
+    @property
+    def held_on(self) -> date:
+        """The calendar day the meeting is (or was) held."""
+        return (self.started_at or self.planned_at).date()
+
+    def attendance_of(self, person_id: str) -> Attendance | None:
+        for record in self.attendance:
+            if record.person_id == person_id:
+                return record
+        return None
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class ProgressNote:
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class FollowUpTask:
+    """A task out of the summary (A3): who, what, by when, tracked to done.
+
+    Kept apart from the minutes, which freeze when finalised, while a task
+    goes on changing until it is done.
+    """
+
+    id: str
+    meeting_id: str
+    assignee_id: str
+    what: str
+    due: date
+    status: TaskStatus = TaskStatus.OPEN
+    notes: tuple[ProgressNote, ...] = ()
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PlannedMonth:
+    month: int  # 1–12
+    topic: str
+    meeting_id: str | None = None  # the meeting that took it up
+
+
+@dataclass(frozen=True)
+class AnnualPlan:
+    """全年每月党小组会议内容, decided at the January meeting (Y1)."""
+
+    group_id: str
+    year: int
+    months: tuple[PlannedMonth, ...] = ()
+    decided_at_meeting_id: str | None = None
+
+    def topic_for(self, month: int) -> str | None:
+        for planned in self.months:
+            if planned.month == month:
+                return planned.topic
+        return None
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The branch as it stands: its groups and people."""
+
+    branch: Branch
+    groups: tuple[Group, ...] = ()
+    people: tuple[Person, ...] = ()
+
+    def person(self, person_id: str) -> Person | None:
+        for person in self.people:
+            if person.id == person_id:
+                return person
+        return None
+
+    def group(self, group_id: str) -> Group | None:
+        for group in self.groups:
+            if group.id == group_id:
+                return group
+        return None
+
+    @property
+    def active_groups(self) -> tuple[Group, ...]:
+        return tuple(g for g in self.groups if g.active)
+
+    def members_of(self, group_id: str) -> tuple[Person, ...]:
+        """Party members (full and probationary) in the group."""
+        return tuple(
+            p for p in self.people if p.group_id == group_id and p.is_party_member
+        )
+
+    @property
+    def party_members(self) -> tuple[Person, ...]:
+        return tuple(p for p in self.people if p.is_party_member)
+
+
+@dataclass(frozen=True)
+class BranchRecords:
+    """Everything the rules engine looks at, in one immutable snapshot."""
+
+    organisation: Organisation
+    meetings: tuple[Meeting, ...] = ()
+    tasks: tuple[FollowUpTask, ...] = ()
+    plans: tuple[AnnualPlan, ...] = ()
+    # The first day the records cover (e.g. when xiaozu was taken into use):
+    # no month before it is reported as missing a meeting.
+    records_since: date | None = None
