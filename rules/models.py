@@ -126,22 +126,22 @@ class Step(StrEnum):
     REPORTED = "reported"  # 及时向党支部汇报 (A2)
 
     @property
-    def index(self) -> int:
+    def order(self) -> int:
         return list(Step).index(self)
 
     @property
     def in_meeting(self) -> bool:
         """The five steps of the meeting itself (会中主要议程)."""
-        return Step.ABSENTEE_REPORT.index <= self.index <= Step.RECORD.index
+        return Step.ABSENTEE_REPORT.order <= self.order <= Step.RECORD.order
 
     @property
     def held(self) -> bool:
         """The meeting has started (it is being or has been held)."""
-        return self.index >= Step.ABSENTEE_REPORT.index
+        return self.order >= Step.ABSENTEE_REPORT.order
 
     @property
     def minutes_final(self) -> bool:
-        return self.index >= Step.FINALISED.index
+        return self.order >= Step.FINALISED.order
 
 
 class AttendanceStatus(StrEnum):
