@@ -258,7 +258,8 @@ def start(meeting: Meeting, org: Organisation, now: datetime) -> Meeting:
             "请先指定记录人(指定专人做好会议记录)。",
             "Name the recorder first (a named person keeps the minutes).",
         )
-    return replace(meeting, step=Step.ABSENTEE_REPORT, started_at=now)
+    expected = tuple(p.id for p in expected_attendees(meeting, org))
+    return replace(meeting, step=Step.ABSENTEE_REPORT, started_at=now, expected_ids=expected)
 
 
 def _gate(meeting: Meeting, org: Organisation) -> FlowError | None:

@@ -246,6 +246,9 @@ class Meeting:
     step: Step = Step.PREPARATION
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    # Who was expected, fixed when the meeting starts: a member who joins or
+    # leaves the group later does not change what an old meeting owed.
+    expected_ids: tuple[str, ...] = ()
     attendance: tuple[Attendance, ...] = ()
     current_topic: int = 0  # the agenda's topic under way (二、按议题进行)
     opinions: tuple[Opinion, ...] = ()

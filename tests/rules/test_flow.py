@@ -247,6 +247,14 @@ def test_reporting_to_the_branch_comes_after_checking_the_minutes() -> None:
     assert exc.value.rule == "A2"
 
 
+def test_who_was_expected_is_fixed_when_the_meeting_starts() -> None:
+    m = flow.start(_planned(), ORG, _at(-10))
+    newcomer = Person("p4", "钱新", MemberStatus.FULL, group_id="g1")
+    grown = replace(ORG, people=(*ORG.people, newcomer))
+    assert "p4" not in {p.id for p in flow.unaccounted(m, grown)}
+    assert {p.id for p in flow.unaccounted(_planned(), grown)} == {"p1", "p2", "p3", "p4"}
+
+
 def test_a_member_congress_expects_every_party_member_of_the_branch() -> None:
     """B1: 没有党小组的党支部,应当每月召开一次党员大会."""
     congress = Meeting(id="c", group_id=None, planned_at=PLANNED)
