@@ -1,0 +1,33 @@
+"""Persistence for xiaozu: TinyDB JSON documents in one data directory.
+
+Imports ``rules`` (the domain), never ``tui`` or Textual.
+"""
+
+from storage.datadir import resolve_data_dir
+from storage.errors import (
+    DataDirBusy,
+    DataFileError,
+    DataFileProblem,
+    FinalisedRecordError,
+    RecordNotFoundError,
+    StorageError,
+    StorageWriteError,
+)
+from storage.lock import DataDirLock
+from storage.repository import ALL_GROUPS, FileRepository, MemoryRepository, Repository
+
+__all__ = [
+    "ALL_GROUPS",
+    "DataDirBusy",
+    "DataDirLock",
+    "DataFileError",
+    "DataFileProblem",
+    "FileRepository",
+    "FinalisedRecordError",
+    "MemoryRepository",
+    "RecordNotFoundError",
+    "Repository",
+    "StorageError",
+    "StorageWriteError",
+    "resolve_data_dir",
+]

@@ -1,0 +1,612 @@
+"""The repository: the branch's records, read and saved as domain objects.
+
+Layout of a data directory (every file a TinyDB database with a marker, see
+``storage.atomic``)::
+
+    <data>/
+      .lock                         held by the one writer (its pid inside)
+      org.json                      branch, groups, people, credentials,
+                                    settings (records_since)
+      meetings/<YYYY>/<id>.json     one meeting (table "meeting") and its
+                                    follow-up tasks (table "tasks")
+      plans/<YYYY>.json             that year's annual plans (table "plans")
+
+Saving touches exactly one file, so the cost of a write does not grow with
+years of history, and each save is atomic: an organisation import (branch,
+groups and people together) is all or nothing. A meeting's file is in the
+directory of the year it was first saved with; it stays there even if the
+meeting is later moved into another year (filters look at ``planned_at``).
+
+``FileRepository`` keeps the files; ``MemoryRepository`` is the same code over
+an in-memory document store, for tests and demos.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Final, Protocol, Self, TypeVar
+
+from rules.models import (
+    AnnualPlan,
+    Branch,
+    BranchRecords,
+    FollowUpTask,
+    Group,
+    Meeting,
+    Organisation,
+    Person,
+)
+from storage import codec, pins
+from storage.atomic import MarkedJSONStorage, Tables, clean_temp_files
+from storage.documents import DocumentStore, FileDocumentStore, MemoryDocumentStore
+from storage.errors import (
+    DataFileError,
+    DataFileProblem,
+    FinalisedRecordError,
+    RecordNotFoundError,
+    StorageWriteError,
+)
+from storage.lock import DataDirLock
+
+T = TypeVar("T")
+
+# Document kinds (the marker's "kind") and names.
+ORG: Final = "org"
+MEETING: Final = "meeting"
+PLANS: Final = "plans"
+ORG_NAME: Final = "org"
+MEETINGS_PATTERN: Final = "meetings/*/*"
+PLANS_PATTERN: Final = "plans/*"
+
+# Tables.
+BRANCH_TABLE: Final = "branch"
+GROUPS_TABLE: Final = "groups"
+PEOPLE_TABLE: Final = "people"
+CREDENTIALS_TABLE: Final = "credentials"
+SETTINGS_TABLE: Final = "settings"
+MEETING_TABLE: Final = "meeting"
+TASKS_TABLE: Final = "tasks"
+PLANS_TABLE: Final = "plans"
+
+# What may still change once a meeting's minutes are final (R3): how far the
+# meeting has gone afterwards (checked, reported), and addenda, appended only.
+MUTABLE_AFTER_FINAL: Final = frozenset({"step", "checked_at", "reported_at", "addenda"})
+
+# Meeting ids become file names.
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+
+
+class AllGroups(Enum):
+    ALL_GROUPS = "all groups"
+
+
+#: ``meetings(group_id=ALL_GROUPS)``: every meeting, whichever group (the
+#: default). ``group_id=None`` means the branch's own member congresses.
+ALL_GROUPS: Final = AllGroups.ALL_GROUPS
+
+
+class Repository(Protocol):
+    """What the kiosk and the commands need from storage."""
+
+    def organisation(self) -> Organisation | None:
+        """The branch, or None when nothing has been imported yet."""
+        ...
+
+    def save_organisation(self, org: Organisation) -> None:
+        """Replace branch, groups and people together, in one atomic write."""
+        ...
+
+    def meetings(
+        self, group_id: str | AllGroups | None = ALL_GROUPS, year: int | None = None
+    ) -> list[Meeting]:
+        """Meetings sorted by ``planned_at``; ``year`` filters on it."""
+        ...
+
+    def meeting(self, meeting_id: str) -> Meeting | None: ...
+
+    def save_meeting(self, meeting: Meeting) -> None:
+        """Raises FinalisedRecordError when finalised minutes would change."""
+        ...
+
+    def tasks(self, meeting_id: str | None = None) -> list[FollowUpTask]:
+        """Follow-up tasks sorted by due date."""
+        ...
+
+    def save_task(self, task: FollowUpTask) -> None:
+        """Stored with its meeting, which must exist."""
+        ...
+
+    def plans(self, year: int | None = None) -> list[AnnualPlan]: ...
+
+    def save_plan(self, plan: AnnualPlan) -> None: ...
+
+    def save_records_since(self, day: date) -> None:
+        """The first day the records cover (e.g. when xiaozu was taken into
+        use); stored with the organisation."""
+        ...
+
+    def records(self, records_since: date | None = None) -> BranchRecords:
+        """Everything, for the rules engine; ``records_since`` defaults to the
+        stored day. Raises RecordNotFoundError when there is no organisation."""
+        ...
+
+    def is_empty(self) -> bool:
+        """No data at all (no organisation, meetings or plans)."""
+        ...
+
+    def set_pin(self, person_id: str, pin: str) -> None: ...
+
+    def verify_pin(self, person_id: str, pin: str) -> bool: ...
+
+    def has_pin(self, person_id: str) -> bool: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+def check_meeting_id(meeting_id: str) -> None:
+    """Meeting ids name files: letters, digits, ``_ . -``; not starting with a dot."""
+    if not _SAFE_ID.match(meeting_id):
+        raise ValueError(
+            f"meeting id {meeting_id!r} cannot be stored: use letters, digits, '_', '.', '-' "
+            "(at most 128, not starting with '.')"
+        )
+
+
+def _check_year(year: int) -> None:
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year {year} is out of range")
+
+
+def _docs(data: Tables, table: str) -> list[tuple[str, dict[str, Any]]]:
+    """A table's documents in document-id order."""
+    return sorted(data.get(table, {}).items(), key=lambda item: int(item[0]))
+
+
+def _invalid(where: Path | str, detail: str) -> DataFileError:
+    return DataFileError(DataFileProblem.INVALID, where, detail)
+
+
+def _put(data: Tables, table: str, key: str, value: str, document: dict[str, Any]) -> None:
+    """Insert or replace the document whose ``key`` is ``value`` (TinyDB's
+    upsert, done in memory so that the save is one write)."""
+    rows = data.setdefault(table, {})
+    for doc_id, existing in rows.items():
+        if existing.get(key) == value:
+            rows[doc_id] = document
+            return
+    next_id = max((int(doc_id) for doc_id in rows), default=0) + 1
+    rows[str(next_id)] = document
+
+
+@dataclasses.dataclass(frozen=True)
+class _MeetingFile:
+    meeting: Meeting
+    tasks: tuple[FollowUpTask, ...]
+
+
+def _decode_org(data: Tables, where: Path | str) -> Organisation:
+    branches = _docs(data, BRANCH_TABLE)
+    if len(branches) != 1:
+        raise _invalid(where, f"expected one branch record, found {len(branches)}")
+    branch = codec.structure(branches[0][1], Branch, where=where, label=BRANCH_TABLE)
+    groups = tuple(
+        codec.structure(doc, Group, where=where, label=f"{GROUPS_TABLE}[{doc_id}]")
+        for doc_id, doc in _docs(data, GROUPS_TABLE)
+    )
+    people = tuple(
+        codec.structure(doc, Person, where=where, label=f"{PEOPLE_TABLE}[{doc_id}]")
+        for doc_id, doc in _docs(data, PEOPLE_TABLE)
+    )
+    _decode_records_since(data, where)
+    return Organisation(branch=branch, groups=groups, people=people)
+
+
+def _decode_records_since(data: Tables, where: Path | str) -> date | None:
+    settings = _docs(data, SETTINGS_TABLE)
+    if not settings:
+        return None
+    value = settings[0][1].get("records_since")
+    label = f"{SETTINGS_TABLE}[{settings[0][0]}].records_since"
+    return codec.structure(value, date | None, where=where, label=label)  # type: ignore[arg-type]
+
+
+def _decode_meeting_file(data: Tables, meeting_id: str, where: Path | str) -> _MeetingFile:
+    records = _docs(data, MEETING_TABLE)
+    if len(records) != 1:
+        raise _invalid(where, f"expected one meeting record, found {len(records)}")
+    meeting = codec.structure(records[0][1], Meeting, where=where, label=MEETING_TABLE)
+    if meeting.id != meeting_id:
+        raise _invalid(where, f"holds meeting {meeting.id!r}, its name says {meeting_id!r}")
+    tasks = tuple(
+        codec.structure(doc, FollowUpTask, where=where, label=f"{TASKS_TABLE}[{doc_id}]")
+        for doc_id, doc in _docs(data, TASKS_TABLE)
+    )
+    for task in tasks:
+        if task.meeting_id != meeting_id:
+            raise _invalid(where, f"task {task.id!r} belongs to meeting {task.meeting_id!r}")
+    return _MeetingFile(meeting, tasks)
+
+
+def _decode_plans(data: Tables, where: Path | str, *, year: int) -> tuple[AnnualPlan, ...]:
+    plans = tuple(
+        codec.structure(doc, AnnualPlan, where=where, label=f"{PLANS_TABLE}[{doc_id}]")
+        for doc_id, doc in _docs(data, PLANS_TABLE)
+    )
+    for plan in plans:
+        if plan.year != year:
+            raise _invalid(where, f"a {plan.year} plan in the file for {year}")
+    return plans
+
+
+def _finalised_changes(old: Meeting, new: Meeting) -> tuple[str, ...]:
+    """The fields in which ``new`` would change ``old``'s finalised minutes."""
+    changed = [
+        field.name
+        for field in dataclasses.fields(Meeting)
+        if field.name not in MUTABLE_AFTER_FINAL
+        and getattr(old, field.name) != getattr(new, field.name)
+    ]
+    if not new.step.minutes_final:
+        changed.append("step")
+    if new.addenda[: len(old.addenda)] != old.addenda:
+        changed.append("addenda")
+    return tuple(changed)
+
+
+class DocumentRepository:
+    """The repository over any document store (files or memory)."""
+
+    def __init__(self, store: DocumentStore) -> None:
+        self._store = store
+        # Decoded documents by name, with the bytes they came from: reading
+        # the whole history again only re-decodes files whose bytes changed.
+        self._orgs: dict[str, tuple[bytes, Organisation]] = {}
+        self._meeting_files: dict[str, tuple[bytes, _MeetingFile]] = {}
+        self._plan_files: dict[str, tuple[bytes, tuple[AnnualPlan, ...]]] = {}
+
+    # -- plumbing ----------------------------------------------------------
+
+    def _check_can_write(self) -> None:
+        if not self._store.writable:
+            raise StorageWriteError(self._location(), read_only=True)
+
+    def _location(self) -> Path | str:
+        return "<memory>"
+
+    def _open(self, name: str, kind: str) -> tuple[MarkedJSONStorage, Tables | None]:
+        storage = self._store.storage(name, kind)
+        return storage, storage.read()
+
+    def _meeting_name(self, meeting_id: str) -> str | None:
+        check_meeting_id(meeting_id)
+        names = self._store.names(f"meetings/*/{meeting_id}")
+        if len(names) > 1:
+            where = self._store.storage(names[1], MEETING).where
+            raise _invalid(where, f"meeting {meeting_id!r} is also stored as {names[0]!r}")
+        return names[0] if names else None
+
+    def _cached(
+        self,
+        cache: dict[str, tuple[bytes, T]],
+        name: str,
+        kind: str,
+        decode: Callable[[Tables, Path | str], T],
+    ) -> T | None:
+        """Document ``name`` decoded, or None when it does not exist."""
+        storage = self._store.storage(name, kind)
+        raw = storage.load()
+        if raw is None:
+            return None
+        hit = cache.get(name)
+        if hit is not None and hit[0] == raw:
+            return hit[1]
+        data = storage.parse(raw)
+        assert data is not None
+        value = decode(data, storage.where)
+        cache[name] = (raw, value)
+        return value
+
+    def _meeting_file(self, name: str) -> _MeetingFile | None:
+        meeting_id = name.rsplit("/", 1)[-1]
+        return self._cached(
+            self._meeting_files,
+            name,
+            MEETING,
+            lambda data, where: _decode_meeting_file(data, meeting_id, where),
+        )
+
+    def _all_meeting_files(self) -> Iterator[_MeetingFile]:
+        for name in self._store.names(MEETINGS_PATTERN):
+            found = self._meeting_file(name)
+            if found is not None:
+                yield found
+
+    def _plans_in(self, pattern: str) -> Iterator[AnnualPlan]:
+        for name in self._store.names(pattern):
+            year_text = name.rsplit("/", 1)[-1]
+            if not year_text.isdigit():
+                where = self._store.storage(name, PLANS).where
+                raise _invalid(where, "a plans file must be named after its year")
+            yield from (
+                self._cached(
+                    self._plan_files,
+                    name,
+                    PLANS,
+                    functools.partial(_decode_plans, year=int(year_text)),
+                )
+                or ()
+            )
+
+    # -- organisation ------------------------------------------------------
+
+    def organisation(self) -> Organisation | None:
+        return self._cached(self._orgs, ORG_NAME, ORG, _decode_org)
+
+    def save_organisation(self, org: Organisation) -> None:
+        self._check_can_write()
+        storage, data = self._open(ORG_NAME, ORG)
+        data = data or {}
+        if data:
+            _decode_org(data, storage.where)  # never write over what we cannot read
+        data[BRANCH_TABLE] = {"1": codec.unstructure(org.branch)}
+        data[GROUPS_TABLE] = {
+            str(number): codec.unstructure(group) for number, group in enumerate(org.groups, 1)
+        }
+        data[PEOPLE_TABLE] = {
+            str(number): codec.unstructure(person) for number, person in enumerate(org.people, 1)
+        }
+        data.setdefault(CREDENTIALS_TABLE, {})
+        storage.write(data)
+
+    def _no_organisation(self) -> RecordNotFoundError:
+        where = self._location()
+        return RecordNotFoundError(
+            f"数据目录 {where} 中还没有支部数据。请先导入支部名册,或用 xiaozu demo 创建演示数据。",
+            f"The data directory {where} holds no branch yet. Import the branch roster "
+            "first, or create demo data with `xiaozu demo`.",
+            path=where if isinstance(where, Path) else None,
+        )
+
+    # -- meetings ----------------------------------------------------------
+
+    def meetings(
+        self, group_id: str | AllGroups | None = ALL_GROUPS, year: int | None = None
+    ) -> list[Meeting]:
+        found = [
+            file.meeting
+            for file in self._all_meeting_files()
+            if (group_id is ALL_GROUPS or file.meeting.group_id == group_id)
+            and (year is None or file.meeting.planned_at.year == year)
+        ]
+        return sorted(found, key=lambda meeting: (meeting.planned_at, meeting.id))
+
+    def meeting(self, meeting_id: str) -> Meeting | None:
+        name = self._meeting_name(meeting_id)
+        found = self._meeting_file(name) if name is not None else None
+        return found.meeting if found is not None else None
+
+    def save_meeting(self, meeting: Meeting) -> None:
+        self._check_can_write()
+        check_meeting_id(meeting.id)
+        name = self._meeting_name(meeting.id)
+        if name is None:
+            year = meeting.planned_at.year
+            _check_year(year)
+            name = f"meetings/{year:04d}/{meeting.id}"
+        storage, data = self._open(name, MEETING)
+        data = data or {}
+        if data:
+            old = _decode_meeting_file(data, meeting.id, storage.where).meeting
+            if old.step.minutes_final:
+                changed = _finalised_changes(old, meeting)
+                if changed:
+                    where = storage.where
+                    raise FinalisedRecordError(
+                        meeting.id, changed, where if isinstance(where, Path) else None
+                    )
+        data[MEETING_TABLE] = {"1": codec.unstructure(meeting)}
+        data.setdefault(TASKS_TABLE, {})
+        storage.write(data)
+
+    # -- tasks -------------------------------------------------------------
+
+    def tasks(self, meeting_id: str | None = None) -> list[FollowUpTask]:
+        if meeting_id is None:
+            found = [task for file in self._all_meeting_files() for task in file.tasks]
+        else:
+            name = self._meeting_name(meeting_id)
+            file = self._meeting_file(name) if name is not None else None
+            found = list(file.tasks) if file is not None else []
+        return sorted(found, key=lambda task: (task.due, task.id))
+
+    def save_task(self, task: FollowUpTask) -> None:
+        self._check_can_write()
+        name = self._meeting_name(task.meeting_id)
+        storage, data = self._open(name, MEETING) if name is not None else (None, None)
+        if storage is None or data is None:
+            raise RecordNotFoundError(
+                f"任务 {task.id} 所属的会议 {task.meeting_id} 不存在,任务未保存。",
+                f"Task {task.id} belongs to meeting {task.meeting_id}, which does not exist; "
+                "the task was not saved.",
+            )
+        _decode_meeting_file(data, task.meeting_id, storage.where)
+        _put(data, TASKS_TABLE, "id", task.id, codec.unstructure(task))
+        storage.write(data)
+
+    # -- plans -------------------------------------------------------------
+
+    def plans(self, year: int | None = None) -> list[AnnualPlan]:
+        pattern = PLANS_PATTERN if year is None else f"plans/{year:04d}"
+        found = list(self._plans_in(pattern))
+        return sorted(found, key=lambda plan: (plan.year, plan.group_id))
+
+    def save_plan(self, plan: AnnualPlan) -> None:
+        self._check_can_write()
+        _check_year(plan.year)
+        storage, data = self._open(f"plans/{plan.year:04d}", PLANS)
+        data = data or {}
+        _decode_plans(data, storage.where, year=plan.year)
+        _put(data, PLANS_TABLE, "group_id", plan.group_id, codec.unstructure(plan))
+        storage.write(data)
+
+    # -- everything --------------------------------------------------------
+
+    def save_records_since(self, day: date) -> None:
+        self._check_can_write()
+        storage, data = self._open(ORG_NAME, ORG)
+        if data is None:
+            raise self._no_organisation()
+        _decode_org(data, storage.where)
+        data[SETTINGS_TABLE] = {"1": {"records_since": codec.converter.unstructure(day, date)}}
+        storage.write(data)
+
+    def _records_since(self) -> date | None:
+        storage, data = self._open(ORG_NAME, ORG)
+        return None if data is None else _decode_records_since(data, storage.where)
+
+    def records(self, records_since: date | None = None) -> BranchRecords:
+        org = self.organisation()
+        if org is None:
+            raise self._no_organisation()
+        if records_since is None:
+            records_since = self._records_since()
+        files = list(self._all_meeting_files())
+        meetings = sorted((f.meeting for f in files), key=lambda m: (m.planned_at, m.id))
+        tasks = sorted((t for f in files for t in f.tasks), key=lambda t: (t.due, t.id))
+        return BranchRecords(
+            organisation=org,
+            meetings=tuple(meetings),
+            tasks=tuple(tasks),
+            plans=tuple(self.plans()),
+            records_since=records_since,
+        )
+
+    def is_empty(self) -> bool:
+        return not (
+            self._store.exists(ORG_NAME)
+            or self._store.names(MEETINGS_PATTERN)
+            or self._store.names(PLANS_PATTERN)
+        )
+
+    # -- credentials -------------------------------------------------------
+
+    def _credential(self, person_id: str) -> pins.PinHash | None:
+        storage, data = self._open(ORG_NAME, ORG)
+        if data is None:
+            return None
+        org = _decode_org(data, storage.where)
+        if org.person(person_id) is None:
+            return None
+        for doc_id, doc in _docs(data, CREDENTIALS_TABLE):
+            if doc.get("person_id") == person_id:
+                try:
+                    return pins.PinHash.from_document(doc)
+                except ValueError as exc:
+                    label = f"{CREDENTIALS_TABLE}[{doc_id}]"
+                    raise _invalid(storage.where, f"{label}: {exc}") from exc
+        return None
+
+    def set_pin(self, person_id: str, pin: str) -> None:
+        """Store a salted scrypt hash of ``pin`` (never the PIN itself)."""
+        self._check_can_write()
+        storage, data = self._open(ORG_NAME, ORG)
+        if data is None or _decode_org(data, storage.where).person(person_id) is None:
+            raise RecordNotFoundError(
+                f"名册中没有人员 {person_id},无法设置 PIN。",
+                f"There is no person {person_id} in the roster; the PIN was not set.",
+            )
+        document = {"person_id": person_id, **pins.hash_pin(pin).to_document()}
+        _put(data, CREDENTIALS_TABLE, "person_id", person_id, document)
+        storage.write(data)
+
+    def verify_pin(self, person_id: str, pin: str) -> bool:
+        return pins.check_pin(pin, self._credential(person_id))
+
+    def has_pin(self, person_id: str) -> bool:
+        return self._credential(person_id) is not None
+
+    # -- life cycle --------------------------------------------------------
+
+    def open(self) -> Self:
+        return self
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Self:
+        return self.open()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class MemoryRepository(DocumentRepository):
+    """The same repository, in memory. Nothing touches the disk."""
+
+    def __init__(self) -> None:
+        super().__init__(MemoryDocumentStore())
+
+
+class FileRepository(DocumentRepository):
+    """The repository in a data directory.
+
+    Writable (the default): ``open()`` (or ``with``) takes the directory's lock
+    (:class:`DataDirBusy` if another xiaozu holds it) and removes temporary
+    files a crash left behind; saving before ``open()`` is a programming error.
+    Read-only (``writable=False``, for ``xiaozu check`` while the kiosk runs):
+    takes no lock, creates nothing, and every save raises StorageWriteError.
+    """
+
+    def __init__(self, data_dir: Path, writable: bool = True) -> None:
+        self.data_dir = Path(data_dir)
+        self.writable = writable
+        self._lock = DataDirLock(self.data_dir) if writable else None
+        super().__init__(FileDocumentStore(self.data_dir, writable=writable))
+
+    def _location(self) -> Path | str:
+        return self.data_dir
+
+    def _check_can_write(self) -> None:
+        super()._check_can_write()
+        if self._lock is not None and not self._lock.held:
+            raise RuntimeError("FileRepository: call open() (or use `with`) before saving")
+
+    def open(self) -> Self:
+        if self._lock is not None and not self._lock.held:
+            self._lock.acquire()
+            try:
+                clean_temp_files(self.data_dir)
+            except OSError as exc:
+                self._lock.release()
+                raise StorageWriteError(self.data_dir, exc) from exc
+        return self
+
+    def close(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+
+
+if TYPE_CHECKING:  # both implementations satisfy the protocol (checked by mypy)
+    _file_repository: Repository = FileRepository(Path())
+    _memory_repository: Repository = MemoryRepository()
