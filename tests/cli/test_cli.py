@@ -1,0 +1,267 @@
+"""The ``xiaozu`` command as a branch secretary uses it: demo, import, check."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+NOW = "2026-11-26T09:00:00+08:00"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XIAOZU_NOW", NOW)
+    monkeypatch.delenv("XIAOZU_DATA", raising=False)
+    monkeypatch.delenv("XIAOZU_LANG", raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def snapshot(data: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(data)): p.read_bytes()
+        for p in sorted(data.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+ROSTER = textwrap.dedent(
+    """\
+    姓名,党员编号,党小组,部门,身份,党纪处分,领导职务,支部职务,组长
+    王建国,GD001,第一党小组,生产一车间,正式党员,,否,,是
+    李红,GD002,第一党小组,生产一车间,正式党员,,否,组织委员,否
+    赵磊,GD003,第一党小组,生产一车间,预备党员,,否,,否
+    孙芳,GD004,第二党小组,财务科,正式党员,,是,书记,是
+    周强,GD005,第二党小组,财务科,正式党员,警告,否,,否
+    """
+)
+
+
+# --------------------------------------------------------------------------
+# demo
+
+
+def test_demo_fills_an_empty_directory_and_prints_the_pins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    code, out, _ = run(capsys, "--data", str(data), "demo")
+    assert code == 0
+    assert (data / "org.json").exists()
+    assert list((data / "meetings").rglob("*.json")), "a year of meetings"
+    pins = [line for line in out.splitlines() if line.strip()[-6:].isdigit()]
+    assert len(pins) >= 3, out
+    # PINs are printed for the demo, but never stored in clear.
+    pin = pins[0].strip()[-6:]
+    for content in snapshot(data).values():
+        assert pin.encode() not in content
+
+
+def test_demo_refuses_a_directory_that_holds_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    assert run(capsys, "--data", str(data), "demo")[0] == 0
+    before = snapshot(data)
+    code, _, err = run(capsys, "--data", str(data), "demo")
+    assert code == 2
+    assert "已有数据" in err
+    assert snapshot(data) == before
+
+
+def test_check_on_the_demo_finds_the_rules_broken_on_purpose(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    run(capsys, "--data", str(data), "demo")
+    code, out, _ = run(capsys, "--data", str(data), "check", "--json")
+    assert code == 1, "the demo breaks rules at error level"
+    findings = json.loads(out)
+    assert all({"rule", "severity", "subject", "message", "seed"} <= set(f) for f in findings)
+    rules = {f["rule"] for f in findings}
+    assert {"G1", "L1", "M1", "M5", "M2", "A3"} <= rules
+    g1 = next(f for f in findings if f["rule"] == "G1")
+    assert g1["severity"] == "error"
+    assert g1["seed"] == "每个党小组一般不得少于三名党员"
+    assert "党员" in g1["message"]
+
+
+def test_check_prints_each_finding_with_the_seeds_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    run(capsys, "--data", str(data), "demo")
+    code, out, _ = run(capsys, "--data", str(data), "check")
+    assert code == 1
+    assert "检查结果" in out
+    assert "[G1] 错误" in out
+    assert "依据:「每个党小组一般不得少于三名党员」" in out
+    code, out, _ = run(capsys, "--data", str(data), "--lang", "en", "check")
+    assert "[G1] error" in out and "findings as of 2026-11-26" in out
+
+
+def test_check_as_of_another_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    run(capsys, "--data", str(data), "demo")
+    code, out, _ = run(capsys, "--data", str(data), "check", "--at", "2026-11-20")
+    assert code in (0, 1)
+    assert "截至2026年11月20日" in out
+
+
+def test_check_with_a_bad_date_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--data", str(tmp_path), "check", "--at", "26/11/2026"])
+    assert exc.value.code == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_check_on_an_empty_directory_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--data", str(tmp_path / "none"), "check")
+    assert code == 2
+    assert "xiaozu import" in err and "xiaozu demo" in err
+
+
+# --------------------------------------------------------------------------
+# import
+
+
+def test_import_a_roster_then_check_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    roster = tmp_path / "名册.csv"
+    roster.write_bytes(b"\xef\xbb\xbf" + ROSTER.encode("utf-8"))
+    code, out, err = run(
+        capsys, "--data", str(data), "import", str(roster), "--branch", "机关党支部"
+    )
+    assert code == 0, err
+    assert "新增 5 人" in out and "新建党小组 2 个" in out
+    code, out, _ = run(capsys, "--data", str(data), "check", "--json")
+    findings = json.loads(out)
+    # 第二党小组 has two members: G1. Nobody recorded the committee's decision: G5.
+    assert any(f["rule"] == "G1" and f["subject"] == "第二党小组" for f in findings)
+    assert any(f["rule"] == "G5" for f in findings)
+    assert code == 1
+    # Importing the same file again changes nothing.
+    before = snapshot(data)
+    code, out, _ = run(capsys, "--data", str(data), "import", str(roster))
+    assert code == 0 and "新增 0 人" in out
+    assert snapshot(data)["org.json"] == before["org.json"]
+
+
+def test_import_a_gbk_roster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(ROSTER.encode("gbk"))
+    code, out, err = run(capsys, "--data", str(tmp_path / "d"), "import", str(roster))
+    assert code == 0, err
+    assert "新增 5 人" in out
+
+
+def test_a_bad_row_stops_the_import_and_nothing_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    good = tmp_path / "good.csv"
+    good.write_text(ROSTER, encoding="utf-8")
+    run(capsys, "--data", str(data), "import", str(good))
+    before = snapshot(data)
+    bad = tmp_path / "bad.csv"
+    lines = ROSTER.splitlines()
+    lines.insert(3, "钱多,GD006,第一党小组,生产一车间,老党员,,否,,否")
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "--data", str(data), "import", str(bad))
+    assert code == 2
+    assert "第4行" in err or "第 4 行" in err, err
+    assert "老党员" in err
+    assert "未导入" in err
+    assert snapshot(data) == before
+
+
+def test_a_missing_roster_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--data", str(tmp_path), "import", str(tmp_path / "no.csv"))
+    assert code == 2 and "no.csv" in err
+
+
+# --------------------------------------------------------------------------
+# damaged data, a second writer
+
+
+def test_a_damaged_data_file_is_named_and_left_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    run(capsys, "--data", str(data), "demo")
+    org = data / "org.json"
+    damaged = org.read_bytes()[: len(org.read_bytes()) // 2]
+    org.write_bytes(damaged)
+    code, _, err = run(capsys, "--data", str(data), "check")
+    assert code == 2
+    assert "org.json" in err
+    roster = tmp_path / "r.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    code, _, err = run(capsys, "--data", str(data), "import", str(roster))
+    assert code == 2 and "org.json" in err
+    assert org.read_bytes() == damaged
+
+
+def test_a_second_writer_gets_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from storage import DataDirLock\n"
+            "with DataDirLock(__import__('pathlib').Path(sys.argv[1])):\n"
+            "    print('held', flush=True)\n"
+            "    time.sleep(30)\n",
+            str(data),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        roster = tmp_path / "r.csv"
+        roster.write_text(ROSTER, encoding="utf-8")
+        code, _, err = run(capsys, "--data", str(data), "import", str(roster))
+        assert code == 2
+        assert str(holder.pid) in err
+        # Reading is fine while another process writes.
+        code, _, err = run(capsys, "--data", str(data), "check")
+        assert code == 2 and "xiaozu import" in err
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_the_data_directory_comes_from_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XIAOZU_DATA", str(tmp_path / "env-data"))
+    assert run(capsys, "demo")[0] == 0
+    assert (tmp_path / "env-data" / "org.json").exists()
+    # --data wins over the environment.
+    assert run(capsys, "--data", str(tmp_path / "flag"), "demo")[0] == 0
+    assert (tmp_path / "flag" / "org.json").exists()

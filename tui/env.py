@@ -1,0 +1,72 @@
+"""The one seam between xiaozu and the world it runs in.
+
+The command line builds a ``KioskEnv`` from its arguments and the process
+environment; tests build one by hand with a temporary data directory, a fixed
+clock and a fixed language, so no test ever reads the real user's data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TZ = "Asia/Shanghai"
+LANGS = ("zh", "en")
+
+
+def _system_clock(tz: ZoneInfo) -> Callable[[], datetime]:
+    return lambda: datetime.now(tz)
+
+
+@dataclass(frozen=True)
+class KioskEnv:
+    data_dir: Path
+    lang: str = "zh"
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TZ))
+    clock: Callable[[], datetime] | None = None
+
+    def now(self) -> datetime:
+        return (self.clock or _system_clock(self.tz))()
+
+    def t(self, zh: str, en: str) -> str:
+        """The text in the kiosk's language."""
+        return en if self.lang == "en" else zh
+
+    def date(self, day: date) -> str:
+        """A date as people write it: 2026年11月26日, or 2026-11-26."""
+        if self.lang == "en":
+            return day.isoformat()
+        return f"{day.year}年{day.month}月{day.day}日"
+
+
+def time_zone(environ: Mapping[str, str]) -> ZoneInfo:
+    """The kiosk's time zone: XIAOZU_TZ, by default Asia/Shanghai."""
+    name = environ.get("XIAOZU_TZ", DEFAULT_TZ)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SystemExit(f"xiaozu: unknown time zone XIAOZU_TZ={name!r}") from exc
+
+
+def clock_from(environ: Mapping[str, str], tz: ZoneInfo) -> Callable[[], datetime] | None:
+    """A fixed clock from XIAOZU_NOW (ISO 8601), for demonstrations and
+    reproducible runs; None means the system clock."""
+    text = environ.get("XIAOZU_NOW")
+    if not text:
+        return None
+    try:
+        fixed = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise SystemExit(f"xiaozu: XIAOZU_NOW is not an ISO 8601 time: {text!r}") from exc
+    if fixed.tzinfo is None:
+        fixed = fixed.replace(tzinfo=tz)
+    return lambda: fixed
+
+
+def lang_from(value: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    lang = value or environ.get("XIAOZU_LANG") or "zh"
+    return lang if lang in LANGS else "zh"
