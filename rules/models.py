@@ -354,9 +354,7 @@ class Organisation:
 
     def members_of(self, group_id: str) -> tuple[Person, ...]:
         """Party members (full and probationary) in the group."""
-        return tuple(
-            p for p in self.people if p.group_id == group_id and p.is_party_member
-        )
+        return tuple(p for p in self.people if p.group_id == group_id and p.is_party_member)
 
     @property
     def party_members(self) -> tuple[Person, ...]:

@@ -44,10 +44,10 @@ class OverviewScreen(Screen[None]):
         t = self.env.t
         yield Header()
         yield Static(t("正在读取数据…", "Loading…"), id="branch")
-        groups = DataTable(id="groups", cursor_type="none", zebra_stripes=True)
+        groups: DataTable[str] = DataTable(id="groups", cursor_type="none", zebra_stripes=True)
         groups.add_columns(t("党小组", "Group"), t("组长", "Leader"), t("党员", "Members"))
         yield groups
-        findings = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+        findings: DataTable[str] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         findings.add_columns(
             t("规则", "Rule"), t("级别", "Level"), t("对象", "About"), t("说明", "Message")
         )
