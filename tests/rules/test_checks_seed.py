@@ -4,7 +4,6 @@ line of the seed it enforces."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,8 @@ from rules import checks
 from rules.checks import Check
 from rules.engine import CHECKS
 from rules.seed import RULES
+from tests.seed_text import SEED
 
-SEED_DIR = Path(__file__).parents[2].parent / "shared" / "seed"
 SPEC_IDS = [
     "G1",
     "G2",
@@ -43,9 +42,7 @@ SPEC_IDS = [
 
 @pytest.fixture(scope="module")
 def seed_text() -> str:
-    files = sorted(SEED_DIR.glob("*.txt"))
-    assert files, f"no seed text in {SEED_DIR}"
-    return "".join(f.read_text(encoding="utf-8") for f in files)
+    return SEED
 
 
 def test_registry_has_every_spec_rule_in_order() -> None:

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 
 from rules.plan_template import SOE_TEMPLATE, TemplateMonth, plan_from_template, template_month
-
-SEED = "".join(
-    f.read_text(encoding="utf-8")
-    for f in sorted((Path(__file__).parents[2].parent / "shared" / "seed").glob("*.txt"))
-)
+from tests.seed_text import SEED
 
 
 def test_twelve_months_in_order() -> None:
