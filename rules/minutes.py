@@ -8,9 +8,20 @@ them, and the rules engine asks it about meetings already held.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from rules.models import AttendanceStatus, Meeting, Organisation, Person
+from rules.models import (
+    Addendum,
+    AttendanceStatus,
+    Capacity,
+    FollowUpTask,
+    Meeting,
+    Organisation,
+    Person,
+)
 
 
 class MinutesPart(StrEnum):
@@ -105,3 +116,110 @@ def missing_minutes_parts(meeting: Meeting, org: Organisation) -> list[MinutesPa
     if meeting.recorder_id is None or org.person(meeting.recorder_id) is None:
         missing.append(MinutesPart.RECORDER)
     return missing
+
+
+# --------------------------------------------------------------------------
+# The minutes as a record (会议记录): what the record step shows for review
+# and what a report to the branch carries, in the seed's order.
+
+
+@dataclass(frozen=True)
+class AttendeeLine:
+    name: str
+    status: AttendanceStatus
+    reason: str = ""
+    guest: bool = False
+
+
+@dataclass(frozen=True)
+class OpinionLine:
+    speaker: str
+    text: str
+    capacity: Capacity
+
+
+@dataclass(frozen=True)
+class TopicMinutes:
+    topic: str
+    opinions: tuple[OpinionLine, ...]
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """时间、地点、参加人员、缺席人员、会议内容和讨论意见 — with the chair,
+    the recorder, the summary, decisions, tasks and any dated addenda."""
+
+    title: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    place: str
+    chair: str
+    recorder: str
+    expected: int
+    attendees: tuple[AttendeeLine, ...]
+    absentees: tuple[AttendeeLine, ...]
+    topics: tuple[TopicMinutes, ...]
+    summary: str
+    decisions: tuple[str, ...]
+    tasks: tuple[FollowUpTask, ...]
+    addenda: tuple[Addendum, ...]
+    missing: tuple[MinutesPart, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def _name(org: Organisation, person_id: str | None) -> str:
+    if person_id is None:
+        return ""
+    person = org.person(person_id)
+    return person.name if person else person_id
+
+
+def minutes_of(meeting: Meeting, org: Organisation, tasks: Sequence[FollowUpTask] = ()) -> Minutes:
+    """The minutes of ``meeting`` as they stand, complete or not."""
+    group = org.group(meeting.group_id) if meeting.group_id else None
+    title = f"{group.name}会议记录" if group else f"{org.branch.name}党员大会会议记录"
+    chair_id = meeting.chair_id or (group.leader_id if group else None)
+    guests = {g.person_id for g in meeting.guests}
+    attended: list[AttendeeLine] = []
+    away: list[AttendeeLine] = []
+    for person in (*meeting_members(meeting, org), *(org.person(g) for g in guests)):
+        if person is None:
+            continue
+        record = meeting.attendance_of(person.id)
+        if record is None:
+            if person.id not in guests:
+                away.append(AttendeeLine(person.name, AttendanceStatus.ABSENT, "未登记"))
+            continue
+        line = AttendeeLine(person.name, record.status, record.reason, person.id in guests)
+        (attended if record.status.attended else away).append(line)
+    topics = tuple(
+        TopicMinutes(
+            topic,
+            tuple(
+                OpinionLine(_name(org, o.speaker_id), o.text, o.capacity)
+                for o in meeting.opinions
+                if o.topic_index == index
+            ),
+        )
+        for index, topic in enumerate(meeting.topics)
+    )
+    return Minutes(
+        title=title,
+        started_at=meeting.started_at,
+        ended_at=meeting.ended_at,
+        place=meeting.place,
+        chair=_name(org, chair_id),
+        recorder=_name(org, meeting.recorder_id),
+        expected=len(meeting_members(meeting, org)),
+        attendees=tuple(attended),
+        absentees=tuple(away),
+        topics=topics,
+        summary=meeting.summary,
+        decisions=meeting.decisions,
+        tasks=tuple(t for t in tasks if t.meeting_id == meeting.id),
+        addenda=meeting.addenda,
+        missing=tuple(missing_minutes_parts(meeting, org)),
+    )

@@ -11,6 +11,7 @@ import pytest
 
 from rules import flow
 from rules.flow import FlowError
+from rules.minutes import MinutesPart, minutes_of
 from rules.models import (
     AttendanceStatus,
     Branch,
@@ -265,3 +266,34 @@ def test_a_member_congress_expects_every_party_member_of_the_branch() -> None:
 def test_the_clock_must_carry_a_time_zone() -> None:
     with pytest.raises(ValueError):
         flow.start(_planned(), ORG, datetime(2026, 3, 12, 14, 0))
+
+
+def test_the_minutes_hold_every_r2_part_in_the_seeds_order() -> None:
+    """记录内容包括时间、地点、参加人员、缺席人员、会议内容和讨论意见."""
+    m = flow.advance(_through_discussion(), ORG)
+    m = flow.write_summary(m, "同意两项议题的意见", ("三月底前完成谈话",))
+    task = flow.new_task(m, ORG, "t1", "p2", "与积极分子谈话", date(2026, 3, 31))
+    final = flow.finalise(flow.advance(m, ORG), ORG, _at(90))
+    minutes = minutes_of(final, ORG, [task])
+    assert minutes.complete
+    assert minutes.title == "第一党小组会议记录"
+    assert minutes.started_at == _at(-10) and minutes.place == "三楼会议室"
+    assert minutes.chair == "王建国" and minutes.recorder == "李红"
+    assert minutes.expected == 3
+    assert [a.name for a in minutes.attendees] == ["王建国", "李红", "陈书记"]
+    assert minutes.attendees[-1].guest
+    assert [(a.name, a.reason) for a in minutes.absentees] == [("赵磊", "出差")]
+    second = minutes.topics[1]
+    assert second.topic == "讨论预备党员转正报告"
+    assert second.opinions[0].speaker == "陈书记"
+    assert second.opinions[0].capacity is Capacity.COMMITTEE
+    assert minutes.decisions == ("三月底前完成谈话",)
+    assert [t.what for t in minutes.tasks] == ["与积极分子谈话"]
+
+
+def test_unfinished_minutes_say_what_they_lack() -> None:
+    m = flow.start(_planned(), ORG, _at(-10))
+    minutes = minutes_of(m, ORG)
+    assert not minutes.complete
+    assert {a.name for a in minutes.absentees} == {"王建国", "李红", "赵磊"}
+    assert MinutesPart.OPINIONS in minutes.missing
