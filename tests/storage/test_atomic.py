@@ -146,15 +146,21 @@ def test_leftover_temp_files_are_never_read_and_are_cleaned_by_the_next_writer(
 # Killing a writer at random moments
 
 
+PADDING = "党小组会记录" * 20_000  # ~360 KB of UTF-8 per version
+
+
+def _version(counter: int) -> dict[str, Any]:
+    return {"state": {"1": {"counter": counter, "padding": f"{counter}:{PADDING}"}}}
+
+
 def _writer(path: Path, start: int, acknowledged: Any) -> None:  # pragma: no cover (child)
     """Save ever newer versions; publish each number once its save returned."""
     storage = AtomicJSONStorage(path, "crashtest")
-    padding = "党小组会记录" * 20_000  # ~360 KB of UTF-8 per version
     counter = start
     while True:
         counter += 1
         storage.read()
-        storage.write({"state": {"1": {"counter": counter, "padding": f"{counter}:{padding}"}}})
+        storage.write(_version(counter))
         acknowledged.value = counter
 
 
@@ -172,7 +178,9 @@ def _load(path: Path) -> int:
 def test_sigkill_at_random_moments_never_leaves_a_broken_file(tmp_path: Path) -> None:
     context = multiprocessing.get_context("fork")
     path = tmp_path / "state.json"
-    AtomicJSONStorage(path, "crashtest").write({"state": {"1": {"counter": 0, "padding": "0:"}}})
+    # Version 0 has the writer's shape: a writer killed before its first
+    # write leaves it as it was, and it must load like any other version.
+    AtomicJSONStorage(path, "crashtest").write(_version(0))
     rng = random.Random()
     found = 0
     kills = 0
