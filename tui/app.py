@@ -1,31 +1,188 @@
 """The kiosk application and its one factory, shared by the command line and
-every test (STYLE: one app factory, one seam for the environment)."""
+every test (STYLE: one app factory, one seam for the environment).
+
+The screen stack: a lock screen at the bottom; unlocking pushes the home
+screen of the unlocked group; every other screen is pushed from home and
+closed with Escape. Locking (by hand, or after the idle time) pops back to the
+lock screen, which shows nothing of the last user.
+"""
 
 from __future__ import annotations
 
-from textual.app import App
-from textual.binding import Binding
+import time
+from collections.abc import Callable
 
+from textual import events, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from storage import FileRepository, StorageError
 from tui.env import KioskEnv
-from tui.screens.overview import OverviewScreen
+from tui.kiosk import Kiosk
+from tui.messages import RecordsChanged
+
+
+class ProblemScreen(Screen[None]):
+    """Shown instead of the kiosk when the data cannot be opened; nothing is
+    unlocked, so leaving needs no PIN."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "退出", id="quit-problem")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.text, id="problem")
+        yield Footer()
 
 
 class XiaozuApp(App[None]):
-    """小组 kiosk. Screens for the meeting itself come with the kiosk issue;
-    for now it opens on the branch overview and its findings."""
+    """小组: the meeting-room kiosk."""
 
     CSS_PATH = "xiaozu.tcss"
     TITLE = "小组"
-    ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "退出", id="quit", show=False)]
+    ENABLE_COMMAND_PALETTE = False  # closed to members on the shared screen
+    BINDINGS = [
+        Binding("ctrl+q", "request_exit", "退出", id="exit", show=False, priority=True),
+        Binding("ctrl+c", "request_exit", "退出", id="exit-c", show=False, priority=True),
+        Binding("ctrl+l", "lock", "锁定", id="lock", show=False),
+    ]
 
     def __init__(self, env: KioskEnv) -> None:
         super().__init__()
         self.env = env
+        self.kiosk: Kiosk | None = None
+        self._last_activity = time.monotonic()
+
+    # -- start ----------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.title = self.env.t("小组 · 党小组会", "xiaozu · group meeting")
-        self.push_screen(OverviewScreen(self.env))
+        self.load()
+
+    @work(thread=True, exit_on_error=False, name="load")
+    def load(self) -> Kiosk:
+        repo = FileRepository(self.env.data_dir, writable=True).open()
+        try:
+            return Kiosk(self.env, repo)
+        except BaseException:
+            repo.close()
+            raise
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "load":
+            return
+        if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, Kiosk):
+            self.kiosk = event.worker.result
+            self.kiosk.on_error = lambda error, mid: self.call_from_thread(
+                self.save_failed, error, mid
+            )
+            from tui.screens.lock import LockScreen
+
+            self.push_screen(LockScreen(self.kiosk))
+            self.set_interval(1.0, self._check_idle)
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            if isinstance(error, StorageError):
+                text = error.message(self.env.lang)
+            elif isinstance(error, LookupError):
+                text = self.env.t(
+                    "还没有数据:请先导入名册(xiaozu import 名册.csv)或生成演示数据"
+                    "(xiaozu demo)。按 Ctrl+Q 退出。",
+                    "No data yet: import a roster (xiaozu import roster.csv) or make the"
+                    " demo (xiaozu demo). Press Ctrl+Q to leave.",
+                )
+            else:
+                text = repr(error)
+            self.push_screen(ProblemScreen(text))
+
+    # -- navigation -------------------------------------------------------------
+
+    def show_home(self) -> None:
+        """After unlocking: the unlocked group's home screen."""
+        from tui.screens.home import HomeScreen
+
+        assert self.kiosk is not None
+        self.push_screen(HomeScreen(self.kiosk))
+
+    def open_screen(self, name: str, *args: str) -> None:
+        """Open one of the kiosk's screens by name, from home."""
+        assert self.kiosk is not None
+        screen = _screen_factory(name)(self.kiosk, *args)
+        self.push_screen(screen)
+
+    def action_lock(self) -> None:
+        self.lock()
+
+    def lock(self) -> None:
+        """Back to the lock screen; nothing of the session stays on screen."""
+        if self.kiosk is None:
+            return
+        from tui.screens.lock import LockScreen
+
+        self.kiosk.end_session()
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LockScreen):
+            self.pop_screen()
+
+    def action_request_exit(self) -> None:
+        """Quitting the kiosk needs a leader's PIN; with nothing loaded it
+        does not."""
+        if self.kiosk is None or isinstance(self.screen, ProblemScreen):
+            self.exit()
+            return
+        from tui.screens.exit import ExitScreen
+
+        if not isinstance(self.screen, ExitScreen):
+            self.push_screen(ExitScreen(self.kiosk))
+
+    # -- idle lock ----------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.kiosk is None or self.kiosk.session is None:
+            return
+        if time.monotonic() - self._last_activity >= self.env.idle_seconds:
+            self.lock()
+
+    # -- writes that failed ---------------------------------------------------------
+
+    def save_failed(self, error: StorageError, meeting_id: str) -> None:
+        """A write did not reach the disk: say so, and show what is stored."""
+        self.notify(error.message(self.env.lang), severity="error", timeout=30)
+        if self.kiosk is not None:
+            self.kiosk.reload()
+            self.screen.post_message(RecordsChanged(meeting_id))
+
+    def on_unmount(self) -> None:
+        if self.kiosk is not None:
+            self.kiosk.close()
+
+
+def _screen_factory(name: str) -> Callable[..., Screen[None]]:
+    from importlib import import_module
+
+    module_name, class_name = SCREENS[name]
+    factory: Callable[..., Screen[None]] = getattr(import_module(module_name), class_name)
+    return factory
+
+
+#: The kiosk's screens by name: open with ``app.open_screen(name, *args)``.
+SCREENS: dict[str, tuple[str, str]] = {
+    "plan": ("tui.screens.plan", "PlanScreen"),  # (meeting_id)
+    "notice": ("tui.screens.notice", "NoticeScreen"),  # (meeting_id)
+    "meeting": ("tui.screens.meeting", "MeetingScreen"),  # (meeting_id)
+    "after": ("tui.screens.after", "AfterScreen"),  # (meeting_id)
+    "tasks": ("tui.screens.tasks", "TasksScreen"),  # ()
+    "branch": ("tui.screens.overview", "OverviewScreen"),  # ()
+}
 
 
 def make_app(env: KioskEnv) -> XiaozuApp:

@@ -28,6 +28,7 @@ class KioskEnv:
     lang: str = "zh"
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TZ))
     clock: Callable[[], datetime] | None = None
+    idle_seconds: float = 300.0  # the kiosk locks itself after this long untouched
 
     def now(self) -> datetime:
         return (self.clock or _system_clock(self.tz))()

@@ -1,0 +1,116 @@
+"""Kiosk test fixtures: a demo data directory, a fixed clock, and an app that
+is loaded (and, where a test wants, unlocked) the way a user would get there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.pilot import Pilot
+
+from rules.demo import demo_branch
+from storage import FileRepository
+from tui.app import XiaozuApp, make_app
+from tui.env import KioskEnv
+
+TZ = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=TZ)
+
+#: Demo people (rules/demo.py, seed 7, at NOW).
+SECRETARY = "p01"  # 王建国, 书记
+LEADER_G1 = "p04"  # 李志强, 第一党小组组长
+LEADER_G3 = "p15"  # 林晓, 第三党小组组长 (probationary: an L1 finding)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def demo_dir(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    demo = demo_branch(NOW)
+    with FileRepository(data) as repo:
+        records = demo.records
+        repo.save_organisation(records.organisation)
+        if records.records_since is not None:
+            repo.save_records_since(records.records_since)
+        for meeting in records.meetings:
+            repo.save_meeting(meeting)
+        for task in records.tasks:
+            repo.save_task(task)
+        for plan in records.plans:
+            repo.save_plan(plan)
+        for person_id, pin in demo.pins.items():
+            repo.set_pin(person_id, pin)
+    return data
+
+
+@pytest.fixture
+def demo_pins() -> dict[str, str]:
+    return demo_branch(NOW).pins
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_kiosk_app(demo_dir: Path, clock: Clock) -> Callable[..., XiaozuApp]:
+    def factory(
+        lang: str = "zh", idle_seconds: float = 300.0, data: Path | None = None
+    ) -> XiaozuApp:
+        env = KioskEnv(
+            data_dir=data or demo_dir,
+            lang=lang,
+            tz=TZ,
+            clock=clock,
+            idle_seconds=idle_seconds,
+        )
+        return make_app(env)
+
+    return factory
+
+
+async def loaded(app: XiaozuApp, pilot: Pilot[None]) -> None:
+    """Wait until the data is loaded and the lock screen is up."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert app.kiosk is not None, "the kiosk did not load"
+
+
+async def unlocked(
+    app: XiaozuApp, pilot: Pilot[None], person_id: str = LEADER_G1, group_id: str | None = "g1"
+) -> None:
+    """Load, then unlock as ``person_id`` for ``group_id`` without typing a
+    PIN (the lock screen has its own tests), and land on home."""
+    await loaded(app, pilot)
+    assert app.kiosk is not None
+    person = app.kiosk.org.person(person_id)
+    assert person is not None
+    app.kiosk.start_session(person, group_id)
+    app.show_home()
+    await pilot.pause()
+
+
+async def saved(app: XiaozuApp, pilot: Pilot[None]) -> None:
+    """Wait until every queued write has reached the disk."""
+    assert app.kiosk is not None
+    await app.kiosk.flush()
+    await pilot.pause()
+
+
+def stored(data: Path) -> FileRepository:
+    """A second, read-only view of the data directory: what is on disk."""
+    return FileRepository(data, writable=False)

@@ -1,0 +1,272 @@
+"""What the screens know of the world: the branch's records, the session, the
+clock.
+
+Records are held in memory so the screens read without touching the disk.
+Every change is applied to memory at once and queued to be written, in
+order, by one background thread (disk writes with fsync never run on the UI
+loop). A screen tells the user "saved" only when ``flush`` has returned; a
+failed write is reported through ``on_error`` and the record is read back from
+disk so the screen shows what is really stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from rules import access
+from rules.engine import check
+from rules.findings import Finding
+from rules.models import (
+    AnnualPlan,
+    BranchRecords,
+    FollowUpTask,
+    Group,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    Person,
+    Step,
+    TaskStatus,
+)
+from rules.plan_template import template_month
+from storage import Repository, StorageError
+from tui.env import KioskEnv
+
+DEFAULT_MEETING_TIME = time(14, 30)
+
+
+@dataclass(frozen=True)
+class Session:
+    """Who unlocked the kiosk, and for which group (None: the branch's own
+    member congress, for a branch without groups — B1)."""
+
+    user: Person
+    group_id: str | None
+    branch_admin: bool
+
+
+class Kiosk:
+    def __init__(self, env: KioskEnv, repo: Repository) -> None:
+        self.env = env
+        self.repo = repo
+        self.session: Session | None = None
+        self.on_error: Callable[[StorageError, str], None] | None = None
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xiaozu-writer")
+        self._pending: list[Future[None]] = []
+        self.reload()
+
+    # -- reading ------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read everything from storage (at start, or after a failed write)."""
+        org = self.repo.organisation()
+        if org is None:
+            raise LookupError("no organisation")
+        self.org: Organisation = org
+        self._meetings: dict[str, Meeting] = {m.id: m for m in self.repo.meetings()}
+        self._tasks: dict[str, FollowUpTask] = {t.id: t for t in self.repo.tasks()}
+        self._plans: dict[tuple[str, int], AnnualPlan] = {
+            (p.group_id, p.year): p for p in self.repo.plans()
+        }
+        self._records_since = self.repo.records().records_since
+
+    def now(self) -> datetime:
+        return self.env.now()
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def person(self, person_id: str | None) -> Person | None:
+        return self.org.person(person_id) if person_id else None
+
+    def name(self, person_id: str | None) -> str:
+        person = self.person(person_id)
+        return person.name if person else "—"
+
+    def group(self) -> Group | None:
+        """The unlocked group (None for a branch without groups)."""
+        if self.session is None or self.session.group_id is None:
+            return None
+        return self.org.group(self.session.group_id)
+
+    def group_name(self) -> str:
+        group = self.group()
+        if group is not None:
+            return group.name
+        return self.env.t(f"{self.org.branch.name}党员大会", f"{self.org.branch.name} congress")
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        return self._meetings[meeting_id]
+
+    def meetings(self, group_id: str | None = None) -> list[Meeting]:
+        """The session group's meetings (or ``group_id``'s), oldest first."""
+        gid = group_id if group_id is not None else self._session_group()
+        return sorted(
+            (m for m in self._meetings.values() if m.group_id == gid),
+            key=lambda m: (m.planned_at, m.id),
+        )
+
+    def tasks(self, meeting_id: str | None = None) -> list[FollowUpTask]:
+        """Tasks of one meeting, or of all the session group's meetings."""
+        wanted = {meeting_id} if meeting_id is not None else {m.id for m in self.meetings()}
+        return sorted(
+            (t for t in self._tasks.values() if t.meeting_id in wanted),
+            key=lambda t: (t.status is TaskStatus.DONE, t.due, t.id),
+        )
+
+    def plan(self, group_id: str, year: int) -> AnnualPlan | None:
+        return self._plans.get((group_id, year))
+
+    def records(self) -> BranchRecords:
+        return BranchRecords(
+            organisation=self.org,
+            meetings=tuple(sorted(self._meetings.values(), key=lambda m: (m.planned_at, m.id))),
+            tasks=tuple(self._tasks.values()),
+            plans=tuple(self._plans.values()),
+            records_since=self._records_since,
+        )
+
+    def findings(self) -> list[Finding]:
+        """What the rules engine finds, limited to what the session may see."""
+        found = check(self.records(), self.now())
+        if self.session is None or self.session.branch_admin:
+            return found
+        return [f for f in found if self._concerns_session(f)]
+
+    def _concerns_session(self, finding: Finding) -> bool:
+        gid = self._session_group()
+        kind, ident = finding.subject.kind.value, finding.subject.id
+        if kind == "group":
+            return ident == gid
+        if kind == "meeting":
+            m = self._meetings.get(ident)
+            return m is not None and m.group_id == gid
+        if kind == "task":
+            t = self._tasks.get(ident)
+            return (
+                t is not None
+                and self._meetings.get(t.meeting_id, None) is not None
+                and (self._meetings[t.meeting_id].group_id == gid)
+            )
+        if kind == "person":
+            p = self.org.person(ident)
+            return p is not None and p.group_id == gid
+        return False
+
+    def _session_group(self) -> str | None:
+        return self.session.group_id if self.session else None
+
+    def current_meeting(self) -> Meeting | None:
+        """The meeting under way or being prepared: the earliest that is not
+        yet finalised and not postponed."""
+        open_ones = [
+            m for m in self.meetings() if not m.step.minutes_final and m.postponement is None
+        ]
+        held = [m for m in open_ones if m.step.held]
+        return (held or open_ones or [None])[0]
+
+    def awaiting_after_steps(self) -> list[Meeting]:
+        """Finalised minutes not yet checked (A1) or not yet reported (A2)."""
+        return [m for m in self.meetings() if m.step in (Step.FINALISED, Step.CHECKED)]
+
+    # -- the session ----------------------------------------------------------
+
+    def unlockers(self) -> tuple[Person, ...]:
+        return tuple(p for p in access.unlockers(self.org) if self.repo.has_pin(p.id))
+
+    def start_session(self, person: Person, group_id: str | None) -> Session:
+        self.session = Session(person, group_id, access.is_branch_admin(person))
+        return self.session
+
+    def end_session(self) -> None:
+        self.session = None
+
+    # -- changing -------------------------------------------------------------
+
+    def new_meeting(self, planned_on: date | None = None) -> Meeting:
+        """A meeting in preparation for the session's group, its topic taken
+        from the year's plan for that month (Y1) or the seed's template."""
+        gid = self._session_group()
+        day = planned_on or self.today() + timedelta(days=3)
+        planned_at = datetime.combine(day, DEFAULT_MEETING_TIME, self.env.tz)
+        topic = None
+        if gid is not None:
+            annual = self.plan(gid, day.year)
+            topic = annual.topic_for(day.month) if annual else None
+        if topic is None:
+            month = template_month(day.month)
+            topic = month.title_zh if self.env.lang == "zh" else month.title_en
+        kind = MeetingKind.MEMBER_CONGRESS if gid is None else MeetingKind.REGULAR
+        if kind is MeetingKind.REGULAR and day.month == 12:
+            kind = MeetingKind.LIFE
+        group = self.group()
+        meeting = Meeting(
+            id=f"m-{gid or 'branch'}-{day:%Y%m%d}-{secrets.token_hex(3)}",
+            group_id=gid,
+            planned_at=planned_at,
+            kind=kind,
+            topics=(topic,),
+            chair_id=group.leader_id if group else (self.session.user.id if self.session else None),
+            decides_annual_plan=day.month == 1,
+            reviews_last_year=day.month == 1,
+        )
+        self.save_meeting(meeting)
+        return meeting
+
+    def save_meeting(self, meeting: Meeting) -> None:
+        self._meetings[meeting.id] = meeting
+        self._queue(lambda: self.repo.save_meeting(meeting), meeting.id)
+
+    def save_task(self, task: FollowUpTask) -> None:
+        self._tasks[task.id] = task
+        self._queue(lambda: self.repo.save_task(task), task.meeting_id)
+
+    def save_plan(self, plan: AnnualPlan) -> None:
+        self._plans[(plan.group_id, plan.year)] = plan
+        self._queue(lambda: self.repo.save_plan(plan), "")
+
+    def update_meeting(self, meeting_id: str, **changes: object) -> Meeting:
+        meeting = replace(self._meetings[meeting_id], **changes)  # type: ignore[arg-type]
+        self.save_meeting(meeting)
+        return meeting
+
+    def new_task_id(self) -> str:
+        return f"t-{secrets.token_hex(4)}"
+
+    def _queue(self, write: Callable[[], None], meeting_id: str) -> None:
+        future = self._writer.submit(write)
+        self._pending.append(future)
+        future.add_done_callback(lambda f: self._written(f, meeting_id))
+
+    def _written(self, future: Future[None], meeting_id: str) -> None:
+        error = future.exception()
+        if error is None:
+            return
+        if isinstance(error, StorageError) and self.on_error is not None:
+            self.on_error(error, meeting_id)
+        elif self.on_error is None:
+            raise error
+
+    async def flush(self) -> None:
+        """Wait until every queued write has reached the disk."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            with contextlib.suppress(StorageError):  # reported through on_error
+                await asyncio.wrap_future(future)
+
+    def flush_sync(self) -> None:
+        pending, self._pending = self._pending, []
+        for future in pending:
+            with contextlib.suppress(StorageError):
+                future.result()
+
+    def close(self) -> None:
+        self.flush_sync()
+        self._writer.shutdown(wait=True)
+        self.repo.close()
