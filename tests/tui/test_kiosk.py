@@ -1,0 +1,99 @@
+"""The kiosk's facade: what a screen saves reaches the disk in order, a write
+that fails is reported and nothing pretends it was saved, and a leader sees
+only their own group."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from rules.findings import SubjectKind
+from storage import FileRepository, StorageError, StorageWriteError
+from tests.tui.conftest import LEADER_G1, LEADER_G3, NOW, SECRETARY, TZ, Clock
+from tui.env import KioskEnv
+from tui.kiosk import Kiosk
+
+
+def _kiosk(data: Path, clock: Clock | None = None) -> Kiosk:
+    env = KioskEnv(data_dir=data, tz=TZ, clock=clock or Clock())
+    return Kiosk(env, FileRepository(data).open())
+
+
+def _unlock(kiosk: Kiosk, person_id: str, group_id: str | None) -> None:
+    person = kiosk.org.person(person_id)
+    assert person is not None
+    kiosk.start_session(person, group_id)
+
+
+def test_saves_reach_the_disk_in_the_order_they_were_made(demo_dir: Path) -> None:
+    kiosk = _kiosk(demo_dir)
+    _unlock(kiosk, LEADER_G1, "g1")
+    meeting = kiosk.current_meeting()
+    assert meeting is not None
+    for n in range(30):
+        kiosk.save_meeting(replace(meeting, place=f"会议室{n}"))
+    kiosk.close()
+    on_disk = FileRepository(demo_dir, writable=False).meeting(meeting.id)
+    assert on_disk is not None and on_disk.place == "会议室29"
+
+
+def test_a_failed_write_is_reported_and_the_stored_record_comes_back(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kiosk = _kiosk(demo_dir)
+    _unlock(kiosk, LEADER_G1, "g1")
+    meeting = kiosk.current_meeting()
+    assert meeting is not None
+    reported: list[tuple[StorageError, str]] = []
+    kiosk.on_error = lambda error, mid: reported.append((error, mid))
+
+    def full_disk(_meeting: object) -> None:
+        raise StorageWriteError(demo_dir / "meetings", OSError(28, "No space left on device"))
+
+    monkeypatch.setattr(kiosk.repo, "save_meeting", full_disk)
+    kiosk.save_meeting(replace(meeting, place="不会保存"))
+    kiosk.flush_sync()
+    assert [mid for _, mid in reported] == [meeting.id]
+    assert "磁盘空间已满" in reported[0][0].message("zh")
+    monkeypatch.undo()
+    kiosk.reload()
+    assert kiosk.meeting(meeting.id).place == meeting.place
+    kiosk.close()
+
+
+def test_a_leader_sees_only_their_own_groups_findings(demo_dir: Path) -> None:
+    kiosk = _kiosk(demo_dir)
+    _unlock(kiosk, LEADER_G3, "g3")
+    mine = kiosk.findings()
+    assert any(f.rule == "L1" for f in mine)  # 林晓 is probationary
+    for finding in mine:
+        if finding.subject.kind is SubjectKind.GROUP:
+            assert finding.subject.id == "g3"
+    assert not any(f.rule == "G1" for f in mine)  # 第四党小组's problem, not theirs
+    _unlock(kiosk, SECRETARY, "g1")
+    assert {"G1", "L1"} <= {f.rule for f in kiosk.findings()}
+    kiosk.close()
+
+
+def test_a_new_meeting_takes_its_topic_from_the_years_plan(demo_dir: Path) -> None:
+    kiosk = _kiosk(demo_dir)
+    _unlock(kiosk, LEADER_G1, "g1")
+    december = kiosk.new_meeting(date(2026, 12, 10))
+    plan = kiosk.plan("g1", 2026)
+    assert plan is not None
+    assert december.topics == (plan.topic_for(12),)
+    assert december.kind.value == "life"  # Y2: December is the group life meeting
+    assert december.planned_at.tzinfo is not None and december.planned_at.date() == date(
+        2026, 12, 10
+    )
+    kiosk.close()
+    assert FileRepository(demo_dir, writable=False).meeting(december.id) is not None
+
+
+def test_the_clock_is_the_one_it_was_given(demo_dir: Path) -> None:
+    kiosk = _kiosk(demo_dir)
+    assert kiosk.now() == NOW
+    kiosk.close()
