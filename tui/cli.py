@@ -28,7 +28,7 @@ from rules.findings import Finding, Severity
 from rules.models import Branch, Organisation
 from rules.roster import RosterError, apply_roster, parse_roster
 from storage import FileRepository, StorageError, resolve_data_dir
-from tui.env import KioskEnv, clock_from, lang_from, time_zone
+from tui.env import KioskEnv, clock_from, idle_seconds_from, lang_from, time_zone
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -83,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lang=lang_from(args.lang),
         tz=tz,
         clock=clock_from(os.environ, tz),
+        idle_seconds=idle_seconds_from(os.environ),
     )
     run = getattr(args, "run", None)
     try:

@@ -68,6 +68,19 @@ def clock_from(environ: Mapping[str, str], tz: ZoneInfo) -> Callable[[], datetim
     return lambda: fixed
 
 
+def idle_seconds_from(environ: Mapping[str, str]) -> float:
+    """XIAOZU_IDLE_SECONDS: how long the unlocked kiosk waits untouched before
+    it locks itself (default five minutes)."""
+    text = environ.get("XIAOZU_IDLE_SECONDS", "300")
+    try:
+        seconds = float(text)
+    except ValueError as exc:
+        raise SystemExit(f"xiaozu: XIAOZU_IDLE_SECONDS is not a number: {text!r}") from exc
+    if seconds <= 0:
+        raise SystemExit("xiaozu: XIAOZU_IDLE_SECONDS must be more than 0")
+    return seconds
+
+
 def lang_from(value: str | None, environ: Mapping[str, str] = os.environ) -> str:
     lang = value or environ.get("XIAOZU_LANG") or "zh"
     return lang if lang in LANGS else "zh"
