@@ -185,7 +185,12 @@ def minutes_of(meeting: Meeting, org: Organisation, tasks: Sequence[FollowUpTask
     guests = {g.person_id for g in meeting.guests}
     attended: list[AttendeeLine] = []
     away: list[AttendeeLine] = []
-    for person in (*meeting_members(meeting, org), *(org.person(g) for g in guests)):
+    members = meeting_members(meeting, org)
+    member_ids = {p.id for p in members}
+    # A committee member of the group who was delegated is listed among the
+    # guests too (L3); they appear once, as a member.
+    outsiders = (org.person(g) for g in guests if g not in member_ids)
+    for person in (*members, *outsiders):
         if person is None:
             continue
         record = meeting.attendance_of(person.id)
@@ -193,7 +198,7 @@ def minutes_of(meeting: Meeting, org: Organisation, tasks: Sequence[FollowUpTask
             if person.id not in guests:
                 away.append(AttendeeLine(person.name, AttendanceStatus.ABSENT, "未登记"))
             continue
-        line = AttendeeLine(person.name, record.status, record.reason, person.id in guests)
+        line = AttendeeLine(person.name, record.status, record.reason, person.id not in member_ids)
         (attended if record.status.attended else away).append(line)
     topics = tuple(
         TopicMinutes(

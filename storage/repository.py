@@ -6,7 +6,9 @@ Layout of a data directory (every file a TinyDB database with a marker, see
     <data>/
       .lock                         held by the one writer (its pid inside)
       org.json                      branch, groups, people, credentials,
-                                    settings (records_since)
+                                    pin_attempts (runs of wrong PINs, so a
+                                    lockout survives a restart), settings
+                                    (records_since)
       meetings/<YYYY>/<id>.json     one meeting (table "meeting") and its
                                     follow-up tasks (table "tasks")
       plans/<YYYY>.json             that year's annual plans (table "plans")
@@ -33,6 +35,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Protocol, Self, TypeVar
 
+from rules.access import PinAttempts
 from rules.models import (
     AnnualPlan,
     Branch,
@@ -70,6 +73,7 @@ BRANCH_TABLE: Final = "branch"
 GROUPS_TABLE: Final = "groups"
 PEOPLE_TABLE: Final = "people"
 CREDENTIALS_TABLE: Final = "credentials"
+PIN_ATTEMPTS_TABLE: Final = "pin_attempts"
 SETTINGS_TABLE: Final = "settings"
 MEETING_TABLE: Final = "meeting"
 TASKS_TABLE: Final = "tasks"
@@ -146,6 +150,16 @@ class Repository(Protocol):
     def verify_pin(self, person_id: str, pin: str) -> bool: ...
 
     def has_pin(self, person_id: str) -> bool: ...
+
+    def pin_attempts(self, person_id: str) -> PinAttempts:
+        """The person's run of wrong PINs (an empty run when none is stored)."""
+        ...
+
+    def save_pin_attempts(self, person_id: str, attempts: PinAttempts) -> None:
+        """Store the run of wrong PINs; an empty run removes the record (and
+        writes nothing when there was none). Raises RecordNotFoundError for a
+        person who is not in the roster."""
+        ...
 
     def close(self) -> None: ...
 
@@ -224,6 +238,19 @@ def _decode_records_since(data: Tables, where: Path | str) -> date | None:
     value = settings[0][1].get("records_since")
     label = f"{SETTINGS_TABLE}[{settings[0][0]}].records_since"
     return codec.structure(value, date | None, where=where, label=label)  # type: ignore[arg-type]
+
+
+def _find_pin_attempts(
+    data: Tables, person_id: str, where: Path | str
+) -> tuple[str, PinAttempts] | None:
+    """The document id and the run of wrong PINs stored for ``person_id``."""
+    for doc_id, doc in _docs(data, PIN_ATTEMPTS_TABLE):
+        if doc.get("person_id") != person_id:
+            continue
+        fields = {key: value for key, value in doc.items() if key != "person_id"}
+        label = f"{PIN_ATTEMPTS_TABLE}[{doc_id}]"
+        return doc_id, codec.structure(fields, PinAttempts, where=where, label=label)
+    return None
 
 
 def _decode_meeting_file(data: Tables, meeting_id: str, where: Path | str) -> _MeetingFile:
@@ -540,6 +567,31 @@ class DocumentRepository:
 
     def has_pin(self, person_id: str) -> bool:
         return self._credential(person_id) is not None
+
+    def pin_attempts(self, person_id: str) -> PinAttempts:
+        storage, data = self._open(ORG_NAME, ORG)
+        if data is None:
+            return PinAttempts()
+        found = _find_pin_attempts(data, person_id, storage.where)
+        return found[1] if found is not None else PinAttempts()
+
+    def save_pin_attempts(self, person_id: str, attempts: PinAttempts) -> None:
+        self._check_can_write()
+        storage, data = self._open(ORG_NAME, ORG)
+        if data is None or _decode_org(data, storage.where).person(person_id) is None:
+            raise RecordNotFoundError(
+                f"名册中没有人员 {person_id},无法记录 PIN 尝试。",
+                f"There is no person {person_id} in the roster; the PIN attempts were not stored.",
+            )
+        found = _find_pin_attempts(data, person_id, storage.where)
+        if attempts == PinAttempts():
+            if found is None:
+                return  # nothing to forget: no write, no fsync
+            del data[PIN_ATTEMPTS_TABLE][found[0]]
+        else:
+            document = {"person_id": person_id, **codec.unstructure(attempts)}
+            _put(data, PIN_ATTEMPTS_TABLE, "person_id", person_id, document)
+        storage.write(data)
 
     # -- life cycle --------------------------------------------------------
 

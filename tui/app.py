@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from storage import FileRepository, StorageError
 from tui.env import KioskEnv
-from tui.kiosk import Kiosk
+from tui.kiosk import Kiosk, Session
 from tui.messages import RecordsChanged
 
 
@@ -57,6 +57,7 @@ class XiaozuApp(App[None]):
         self.env = env
         self.kiosk: Kiosk | None = None
         self._last_activity = time.monotonic()
+        self._idle_session: Session | None = None  # whose idle time is counted
 
     # -- start ----------------------------------------------------------------
 
@@ -84,7 +85,8 @@ class XiaozuApp(App[None]):
             from tui.screens.lock import LockScreen
 
             self.push_screen(LockScreen(self.kiosk))
-            self.set_interval(1.0, self._check_idle)
+            # Check often enough that a short idle time (tests) is kept.
+            self.set_interval(max(0.05, min(1.0, self.env.idle_seconds / 4)), self._check_idle)
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
             if isinstance(error, StorageError):
@@ -125,8 +127,11 @@ class XiaozuApp(App[None]):
         from tui.screens.lock import LockScreen
 
         self.kiosk.end_session()
+        self.clear_notifications()  # a toast of the last session would stay up
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LockScreen):
             self.pop_screen()
+        if isinstance(self.screen, LockScreen):
+            self.screen.reset()
 
     def action_request_exit(self) -> None:
         """Quitting the kiosk needs a leader's PIN; with nothing loaded it
@@ -146,10 +151,28 @@ class XiaozuApp(App[None]):
             self._last_activity = time.monotonic()
         await super().on_event(event)
 
+    def note_activity(self) -> None:
+        """Something happened that should keep the kiosk unlocked, though no
+        key was pressed (e.g. a member signed in by phone)."""
+        self._last_activity = time.monotonic()
+
     def _check_idle(self) -> None:
-        if self.kiosk is None or self.kiosk.session is None:
+        """Lock after ``idle_seconds`` untouched: an unlocked session, and also
+        a lock screen left half-used (a name chosen, a PIN half typed, a
+        message, a group choice or the exit dialog open)."""
+        if self.kiosk is None:
             return
-        if time.monotonic() - self._last_activity >= self.env.idle_seconds:
+        from tui.screens.lock import LockScreen
+
+        session = self.kiosk.session
+        if session is not self._idle_session:  # a session began: its idle time starts now
+            self._idle_session = session
+            self.note_activity()
+            return
+        if time.monotonic() - self._last_activity < self.env.idle_seconds:
+            return
+        at_rest = session is None and isinstance(self.screen, LockScreen) and self.screen.at_rest
+        if not at_rest:
             self.lock()
 
     # -- writes that failed ---------------------------------------------------------

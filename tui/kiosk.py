@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -59,6 +60,10 @@ class Kiosk:
         self.on_error: Callable[[StorageError, str], None] | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xiaozu-writer")
         self._pending: list[Future[None]] = []
+        self._pin_lock = threading.Lock()  # one PIN check at a time
+        # Runs of wrong PINs, read from storage when first needed. Kept over a
+        # reload: a failed write must not forgive wrong PINs.
+        self._pin_attempts: dict[str, access.PinAttempts] = {}
         self.reload()
 
     # -- reading ------------------------------------------------------------
@@ -169,11 +174,44 @@ class Kiosk:
             m for m in self.meetings() if not m.step.minutes_final and m.postponement is None
         ]
         held = [m for m in open_ones if m.step.held]
-        return (held or open_ones or [None])[0]
+        candidates = held or open_ones
+        return candidates[0] if candidates else None
 
     def awaiting_after_steps(self) -> list[Meeting]:
         """Finalised minutes not yet checked (A1) or not yet reported (A2)."""
         return [m for m in self.meetings() if m.step in (Step.FINALISED, Step.CHECKED)]
+
+    # -- for home and the branch view (home, plan, notice screens) -------------
+
+    def finding_group_id(self, finding: Finding) -> str | None:
+        """The group a finding is about: the group itself, the group holding
+        the meeting, the group of the task's meeting or of the person. None
+        for the branch as a whole (or a record no longer known)."""
+        kind, ident = finding.subject.kind.value, finding.subject.id
+        if kind == "group":
+            return ident
+        if kind == "meeting":
+            meeting = self._meetings.get(ident)
+            return meeting.group_id if meeting is not None else None
+        if kind == "task":
+            task = self._tasks.get(ident)
+            held = self._meetings.get(task.meeting_id) if task is not None else None
+            return held.group_id if held is not None else None
+        if kind == "person":
+            person = self.org.person(ident)
+            return person.group_id if person is not None else None
+        return None
+
+    def planned_topic(self, day: date) -> str:
+        """The topic the session group's year plan gives the month of ``day``
+        (Y1), else the seed's template's — as ``new_meeting`` fills it in."""
+        gid = self._session_group()
+        annual = self.plan(gid, day.year) if gid is not None else None
+        topic = annual.topic_for(day.month) if annual else None
+        if topic is None:
+            month = template_month(day.month)
+            topic = month.title_zh if self.env.lang == "zh" else month.title_en
+        return topic
 
     # -- the session ----------------------------------------------------------
 
@@ -187,6 +225,27 @@ class Kiosk:
     def end_session(self) -> None:
         self.session = None
 
+    def check_pin(self, person: Person, pin: str) -> access.PinVerdict:
+        """Check a PIN typed for ``person``, counting wrong ones toward a
+        lockout (rules.access). Blocking — the scrypt check takes 50–100 ms
+        and the first look at a person's run of wrong PINs reads the disk —
+        so call it from a thread worker. The new run is kept in memory at once
+        and written by the background writer, in order with every other write.
+        """
+        with self._pin_lock:
+            before = self._pin_attempts.get(person.id)
+            if before is None:
+                before = self.repo.pin_attempts(person.id)
+            allowed = access.may_unlock(person, self.org)
+            verdict = access.judge_pin(
+                before, self.now(), lambda: self.repo.verify_pin(person.id, pin) and allowed
+            )
+            after = verdict.attempts
+            self._pin_attempts[person.id] = after
+            if after != before:
+                self._queue(lambda: self.repo.save_pin_attempts(person.id, after), "")
+            return verdict
+
     # -- changing -------------------------------------------------------------
 
     def new_meeting(self, planned_on: date | None = None) -> Meeting:
@@ -195,13 +254,7 @@ class Kiosk:
         gid = self._session_group()
         day = planned_on or self.today() + timedelta(days=3)
         planned_at = datetime.combine(day, DEFAULT_MEETING_TIME, self.env.tz)
-        topic = None
-        if gid is not None:
-            annual = self.plan(gid, day.year)
-            topic = annual.topic_for(day.month) if annual else None
-        if topic is None:
-            month = template_month(day.month)
-            topic = month.title_zh if self.env.lang == "zh" else month.title_en
+        topic = self.planned_topic(day)
         kind = MeetingKind.MEMBER_CONGRESS if gid is None else MeetingKind.REGULAR
         if kind is MeetingKind.REGULAR and day.month == 12:
             kind = MeetingKind.LIFE
@@ -265,6 +318,23 @@ class Kiosk:
         for future in pending:
             with contextlib.suppress(StorageError):
                 future.result()
+
+    # -- for the after-meeting and tasks screens --------------------------------
+
+    async def written(self) -> bool:
+        """Wait until every write queued so far has been tried; True when all
+        of them reached the disk (a failure is reported through ``on_error``).
+
+        Unlike ``flush`` it leaves the queue alone, so a screen waiting to say
+        "saved" never takes writes away from another caller's ``flush``.
+        """
+        ok = True
+        for future in list(self._pending):
+            try:
+                await asyncio.wrap_future(future)
+            except Exception:
+                ok = False
+        return ok
 
     def close(self) -> None:
         self.flush_sync()

@@ -291,6 +291,13 @@ def test_the_minutes_hold_every_r2_part_in_the_seeds_order() -> None:
     assert [t.what for t in minutes.tasks] == ["与积极分子谈话"]
 
 
+def test_a_delegated_committee_member_of_the_group_is_listed_once() -> None:
+    m = _through_discussion()
+    member_delegated = replace(m, guests=(*m.guests, Guest("p1", delegated_by_committee=True)))
+    names = [a.name for a in minutes_of(member_delegated, ORG).attendees]
+    assert names.count("王建国") == 1
+
+
 def test_unfinished_minutes_say_what_they_lack() -> None:
     m = flow.start(_planned(), ORG, _at(-10))
     minutes = minutes_of(m, ORG)

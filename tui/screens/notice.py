@@ -1,0 +1,169 @@
+"""The meeting notice (M5): the text to copy into the group's chat or print,
+and recording that it went out.
+
+"党小组要把会议的时间、地点、议题、要求提前一至三天通知本组党员". Sending it
+less than one day or more than three days ahead is said right here, with the
+seed's words — a warning, not a refusal: the leader may have reasons, and the
+rules engine reports it too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TextArea
+
+from rules import flow
+from rules.flow import FlowError
+from rules.models import Meeting
+from rules.notice import NoticeTiming, days_ahead, notice_of, timing
+from rules.seed import RULES
+from tui.kiosk import Kiosk
+from tui.messages import RecordsChanged
+from tui.widgets.bindings import localise_bindings
+from tui.widgets.note import Note
+
+_ENGLISH = {"notice.copy": "Copy", "notice.sent": "Sent now", "notice.back": "Back"}
+
+
+class NoticeScreen(Screen[None]):
+    """The notice of one meeting."""
+
+    BINDINGS = [
+        Binding("c", "copy", "复制通知", id="notice.copy"),
+        Binding("s", "sent", "记为已发出", id="notice.sent"),
+        Binding("escape", "back", "返回", id="notice.back"),
+    ]
+
+    title_line = getters.query_one("#notice-title", Static)
+    status_line = getters.query_one("#notice-status", Static)
+    timing_note = getters.query_one("#notice-timing", Note)
+    error_note = getters.query_one("#notice-error", Note)
+    text_area = getters.query_one("#notice-text", TextArea)
+
+    def __init__(self, kiosk: Kiosk, meeting_id: str) -> None:
+        super().__init__()
+        self.kiosk = kiosk
+        self.env = kiosk.env
+        self.meeting_id = meeting_id
+        localise_bindings(self, self.env.lang, _ENGLISH)
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.kiosk.meeting(self.meeting_id)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="notice-title", markup=False)
+        yield Static("", id="notice-status", markup=False)
+        yield Note(id="notice-timing")
+        yield Note(id="notice-error")
+        yield TextArea(id="notice-text", read_only=True, soft_wrap=True, show_cursor=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show()
+        self.text_area.focus()
+
+    @on(RecordsChanged)
+    def _records_changed(self) -> None:
+        self.show()
+
+    def notice_text(self) -> str:
+        session = self.kiosk.session
+        notice = notice_of(
+            self.meeting,
+            self.kiosk.org,
+            self.kiosk.today(),
+            sender_id=session.user.id if session is not None else None,
+        )
+        return notice.text(self.env.lang)
+
+    def show(self) -> None:
+        t, env, meeting = self.env.t, self.env, self.meeting
+        day = env.date(meeting.planned_at.astimezone(env.tz).date())
+        self.title_line.update(
+            t(
+                f"会议通知 · {self.kiosk.group_name()} · {day}",
+                f"Notice · {self.kiosk.group_name()} · {day}",
+            )
+        )
+        self.text_area.load_text(self.notice_text())
+        sent = meeting.notice_sent_at
+        if sent is None:
+            self.status_line.update(
+                t(
+                    "尚未发出通知。复制下面的通知发到本组群里或打印,发出后按 S 记录。",
+                    "Not sent yet. Copy the notice below into the group's chat or print it;"
+                    " press S once it has gone out.",
+                )
+            )
+        else:
+            local = sent.astimezone(env.tz)
+            ahead = days_ahead(meeting, sent)
+            self.status_line.update(
+                t(
+                    f"通知已于{env.date(local.date())} {local:%H:%M}发出(提前{ahead}天)。",
+                    f"Notice sent {env.date(local.date())} {local:%H:%M} ({ahead} days ahead).",
+                )
+            )
+        self._show_timing(sent)
+
+    def _show_timing(self, sent: datetime | None) -> None:
+        """M5: one to three days ahead, said before sending and after."""
+        t, meeting = self.env.t, self.meeting
+        at = sent or self.kiosk.now()
+        ahead = days_ahead(meeting, at)
+        when = timing(meeting, at)
+        seed = RULES["M5"].seed
+        if when is NoticeTiming.ON_TIME:
+            self.timing_note.say(
+                t(
+                    f"提前{ahead}天,符合“提前一至三天通知”。",
+                    f"{ahead} days ahead: within one to three days.",
+                )
+            )
+            return
+        if sent is None:
+            lead_zh, lead_en = f"现在发出将提前{ahead}天", f"Sending now is {ahead} days ahead"
+        else:
+            lead_zh, lead_en = f"通知提前{ahead}天发出", f"The notice went out {ahead} days ahead"
+        if when is NoticeTiming.TOO_EARLY:
+            zh, en = f"{lead_zh},超过三天", f"{lead_en}, more than three"
+        else:
+            zh = f"{lead_zh},不足一天" if sent is not None else "现在发出已不足一天"
+            en = (
+                f"{lead_en}, less than one"
+                if sent is not None
+                else "Sending now is less than a day ahead"
+            )
+        self.timing_note.say(
+            t(
+                f"(M5){zh}:「{seed}」。",
+                f"M5 · {en}: notify members one to three days ahead (「{seed}」).",
+            ),
+            "warning",
+        )
+
+    # -- keys --------------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.text_area.text)
+        self.notify(self.env.t("通知已复制。", "Notice copied."))
+
+    def action_sent(self) -> None:
+        try:
+            sent = flow.record_notice(self.meeting, self.kiosk.now())
+        except FlowError as error:
+            self.error_note.say(f"{error.rule} · {error.message(self.env.lang)}", "error")
+            return
+        self.error_note.say()
+        self.kiosk.save_meeting(sent)
+        self.show()
+
+    def action_back(self) -> None:
+        self.dismiss()
