@@ -252,6 +252,12 @@ def start(meeting: Meeting, org: Organisation, now: datetime) -> Meeting:
             "会议须有议题(每次解决一两个问题)。",
             "A meeting needs its topics (one or two matters each time).",
         )
+    if not meeting.place.strip():
+        raise FlowError(
+            "R2",
+            "请先填写会议地点(会议记录须写明时间、地点)。",
+            "Fill in the place first (the minutes record time and place).",
+        )
     if meeting.recorder_id is None:
         raise FlowError(
             "R1",

@@ -59,7 +59,9 @@ class Kiosk:
         self.session: Session | None = None
         self.on_error: Callable[[StorageError, str], None] | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xiaozu-writer")
-        self._pending: list[Future[None]] = []
+        # Queued writes not yet tried, oldest first (a dict keeps the order).
+        self._pending: dict[Future[None], None] = {}
+        self._pending_lock = threading.Lock()
         self._pin_lock = threading.Lock()  # one PIN check at a time
         # Runs of wrong PINs, read from storage when first needed. Kept over a
         # reload: a failed write must not forgive wrong PINs.
@@ -294,10 +296,13 @@ class Kiosk:
 
     def _queue(self, write: Callable[[], None], meeting_id: str) -> None:
         future = self._writer.submit(write)
-        self._pending.append(future)
+        with self._pending_lock:
+            self._pending[future] = None
         future.add_done_callback(lambda f: self._written(f, meeting_id))
 
     def _written(self, future: Future[None], meeting_id: str) -> None:
+        with self._pending_lock:
+            self._pending.pop(future, None)
         error = future.exception()
         if error is None:
             return
@@ -306,35 +311,31 @@ class Kiosk:
         elif self.on_error is None:
             raise error
 
-    async def flush(self) -> None:
-        """Wait until every queued write has reached the disk."""
-        pending, self._pending = self._pending, []
-        for future in pending:
-            with contextlib.suppress(StorageError):  # reported through on_error
-                await asyncio.wrap_future(future)
-
-    def flush_sync(self) -> None:
-        pending, self._pending = self._pending, []
-        for future in pending:
-            with contextlib.suppress(StorageError):
-                future.result()
-
-    # -- for the after-meeting and tasks screens --------------------------------
-
-    async def written(self) -> bool:
+    async def flush(self) -> bool:
         """Wait until every write queued so far has been tried; True when all
         of them reached the disk (a failure is reported through ``on_error``).
 
-        Unlike ``flush`` it leaves the queue alone, so a screen waiting to say
-        "saved" never takes writes away from another caller's ``flush``.
+        The wait is shielded: a waiter that is cancelled (a screen closed, the
+        kiosk locked) never cancels a write that is still queued.
         """
         ok = True
-        for future in list(self._pending):
+        # Newest first: with one writer taking writes in order, once the
+        # newest is done so are all before it.
+        for future in reversed(self._queued()):
             try:
-                await asyncio.wrap_future(future)
-            except Exception:
+                await asyncio.shield(asyncio.wrap_future(future))
+            except StorageError:
                 ok = False
         return ok
+
+    def _queued(self) -> list[Future[None]]:
+        with self._pending_lock:
+            return list(self._pending)
+
+    def flush_sync(self) -> None:
+        for future in self._queued():
+            with contextlib.suppress(StorageError):
+                future.result()
 
     def close(self) -> None:
         self.flush_sync()

@@ -103,7 +103,7 @@ def test_a_whole_meeting_goes_through_every_step_in_order() -> None:
     assert done.status is TaskStatus.DONE and len(done.notes) == 1
 
 
-def test_the_meeting_cannot_start_without_topics_or_recorder() -> None:
+def test_the_meeting_cannot_start_without_topics_place_or_recorder() -> None:
     bare = Meeting(id="m", group_id="g1", planned_at=PLANNED, place="会议室")
     with pytest.raises(FlowError) as no_topics:
         flow.start(bare, ORG, _at(0))
@@ -111,6 +111,9 @@ def test_the_meeting_cannot_start_without_topics_or_recorder() -> None:
     with pytest.raises(FlowError) as no_recorder:
         flow.start(replace(bare, topics=("学习",)), ORG, _at(0))
     assert no_recorder.value.rule == "R1"
+    with pytest.raises(FlowError) as no_place:
+        flow.start(replace(_planned(), place=" "), ORG, _at(0))
+    assert no_place.value.rule == "R2" and "地点" in no_place.value.message_zh
 
 
 def test_a_postponed_meeting_does_not_start_and_needs_its_reason() -> None:

@@ -97,3 +97,37 @@ def test_the_clock_is_the_one_it_was_given(demo_dir: Path) -> None:
     kiosk = _kiosk(demo_dir)
     assert kiosk.now() == NOW
     kiosk.close()
+
+
+async def test_a_cancelled_wait_never_drops_a_queued_write(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A screen that waits for "saved" and is closed (its worker cancelled)
+    must not take a queued write down with it."""
+    import asyncio
+    import threading
+
+    kiosk = _kiosk(demo_dir)
+    _unlock(kiosk, LEADER_G1, "g1")
+    meeting = kiosk.current_meeting()
+    assert meeting is not None
+    release = threading.Event()
+    real_save = kiosk.repo.save_meeting
+
+    def held_back(m: object) -> None:
+        release.wait(5)
+        real_save(m)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kiosk.repo, "save_meeting", held_back)
+    kiosk.save_meeting(replace(meeting, place="第一会议室"))  # the writer is busy with this
+    kiosk.save_meeting(replace(meeting, place="第二会议室"))  # queued, not started
+    waiter = asyncio.ensure_future(kiosk.flush())
+    await asyncio.sleep(0.05)
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    release.set()
+    assert await kiosk.flush()
+    kiosk.close()
+    on_disk = FileRepository(demo_dir, writable=False).meeting(meeting.id)
+    assert on_disk is not None and on_disk.place == "第二会议室"

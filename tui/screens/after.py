@@ -268,7 +268,7 @@ class AfterScreen(Screen[None]):
     async def _confirm_saved(self, done: str) -> None:
         # A failed write is reported by the app (save_failed), which reloads
         # the records and sends RecordsChanged.
-        if await self.kiosk.written():
+        if await self.kiosk.flush():
             self._say(done + self.env.t("已保存。", " Saved."))
 
     def _neighbour(self, offset: int) -> str | None:

@@ -348,5 +348,5 @@ class TasksScreen(Screen[None]):
     async def _confirm_saved(self, done: str) -> None:
         # A failed write is reported by the app (save_failed), which reloads
         # the records and sends RecordsChanged.
-        if await self.kiosk.written():
+        if await self.kiosk.flush():
             self._say(done + self.env.t("已保存。", " Saved."))

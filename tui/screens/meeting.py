@@ -1,0 +1,427 @@
+"""The meeting itself (会中主要议程), one step at a time.
+
+一是党小组长报告党员缺席情况及本次会议的议题、开法和要求 二是按议题进行
+三是围绕中心,组织讨论 四是党小组长根据讨论情况,进行归纳小结 五是做好记录.
+
+The screen shows the step the meeting is on (stored with the meeting, so a
+restarted kiosk resumes there) under a step indicator. Every change goes
+through ``rules.flow`` — which refuses, with the rule and its words, what the
+rules do not allow — and is saved with ``Kiosk.save_meeting`` as soon as it
+is made (written off the UI loop). The leader may look back at an earlier
+step (keys 1–5); a step ahead cannot be skipped to. Finalised minutes are
+read-only (R3).
+
+A branch without groups runs the same flow as its monthly party member
+congress (党员大会, B1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Static
+
+from rules import flow
+from rules.flow import STEP_LABELS, FlowError
+from rules.models import AttendanceStatus, Meeting, Person, Step
+from tui.kiosk import Kiosk
+from tui.messages import RecordsChanged
+from tui.screens.home import KIND_LABELS
+from tui.screens.meeting_steps.agenda import AgendaStep
+from tui.screens.meeting_steps.base import (
+    MeetingState,
+    NextTopicWanted,
+    OpinionWanted,
+    StepPanel,
+    SummaryEdited,
+    TaskWanted,
+)
+from tui.screens.meeting_steps.dialogs import (
+    OpinionDialog,
+    OpinionDraft,
+    ReasonDialog,
+    TaskDialog,
+    TaskDraft,
+)
+from tui.screens.meeting_steps.discussion import DiscussionStep
+from tui.screens.meeting_steps.opening import OpeningStep
+from tui.screens.meeting_steps.preparation import PreparationStep
+from tui.screens.meeting_steps.record import RecordStep
+from tui.screens.meeting_steps.summary import SummaryStep
+from tui.widgets.bindings import localise_bindings
+from tui.widgets.roster import ATTENDANCE_LABELS, Roster
+from tui.widgets.step_indicator import FIVE_STEPS, StepIndicator
+
+_ENGLISH = {
+    "meeting.back": "Back",
+    "meeting.start": "Start",
+    "meeting.next": "Next step",
+    "meeting.finalise": "Finalise",
+    "meeting.view1": "Steps",
+}
+
+#: The panels, by the step they show.
+PANELS: dict[Step, tuple[type[StepPanel], str]] = {
+    Step.PREPARATION: (PreparationStep, "step-preparation"),
+    Step.ABSENTEE_REPORT: (OpeningStep, "step-opening"),
+    Step.AGENDA: (AgendaStep, "step-agenda"),
+    Step.DISCUSSION: (DiscussionStep, "step-discussion"),
+    Step.SUMMARY: (SummaryStep, "step-summary"),
+    Step.RECORD: (RecordStep, "step-record"),
+}
+
+
+def panel_step(step: Step) -> Step:
+    """The panel that shows a meeting at ``step``: finalised minutes (and
+    after) show the record."""
+    return Step.RECORD if step.minutes_final else step
+
+
+class MeetingScreen(Screen[None]):
+    """Run one meeting through its five steps."""
+
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="meeting.back"),
+        Binding("ctrl+o", "start", "开始会议", id="meeting.start"),
+        Binding("ctrl+n", "next", "下一步", id="meeting.next"),
+        Binding("ctrl+f", "finalise", "定稿", id="meeting.finalise"),
+        Binding("1", "view(1)", "环节", key_display="1-5", id="meeting.view1"),
+        Binding("2", "view(2)", "环节二", show=False, id="meeting.view2"),
+        Binding("3", "view(3)", "环节三", show=False, id="meeting.view3"),
+        Binding("4", "view(4)", "环节四", show=False, id="meeting.view4"),
+        Binding("5", "view(5)", "环节五", show=False, id="meeting.view5"),
+    ]
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (110, "-wide")]
+
+    title_line = getters.query_one("#meeting-title", Static)
+    indicator = getters.query_one("#meeting-steps", StepIndicator)
+    switcher = getters.query_one("#meeting-body", ContentSwitcher)
+    message_line = getters.query_one("#meeting-message", Static)
+
+    def __init__(self, kiosk: Kiosk, meeting_id: str) -> None:
+        super().__init__()
+        self.kiosk = kiosk
+        self.env = kiosk.env
+        self.meeting_id = meeting_id
+        # The step on screen: the meeting's own, or an earlier one looked back at.
+        self.viewing = panel_step(self.meeting.step)
+        self._bindings_for: tuple[Step, Step] | None = None
+        localise_bindings(self, self.env.lang, _ENGLISH)
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.kiosk.meeting(self.meeting_id)
+
+    def state(self) -> MeetingState:
+        return MeetingState(self.meeting, self.kiosk.org, tuple(self.kiosk.tasks(self.meeting_id)))
+
+    # -- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        state = self.state()
+        yield Header()
+        with Horizontal(id="meeting-head"):
+            yield Static("", id="meeting-title", markup=False)
+        yield StepIndicator(self.env.lang, id="meeting-steps")
+        with ContentSwitcher(id="meeting-body", initial=PANELS[self.viewing][1]):
+            for panel, panel_id in PANELS.values():
+                yield panel(self.env, state, id=panel_id)
+        yield Static("", id="meeting-message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title_line.update(self.title_text())
+        self.refresh_view()
+        self.current_panel().focus_main()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.refresh_view()
+
+    @on(RecordsChanged)
+    def _records_changed(self) -> None:
+        # Read again from disk after a failed write, or a sign-in by phone.
+        self.viewing = self._clamped(self.viewing)
+        self.refresh_view()
+
+    def title_text(self) -> str:
+        t, env, meeting, org = self.env.t, self.env, self.meeting, self.kiosk.org
+        group = org.group(meeting.group_id) if meeting.group_id else None
+        if group is None:  # B1: a branch without groups holds a member congress
+            head = f"{org.branch.name} · " + t("党员大会", "party member congress")
+        else:
+            head = f"{group.name} · " + t(*KIND_LABELS[meeting.kind])
+        when = meeting.planned_at.astimezone(env.tz)
+        place = meeting.place or t("地点未定", "place not set")
+        return f"{head} · {env.date(when.date())} {when:%H:%M} · {place}"
+
+    def current_panel(self) -> StepPanel:
+        return self.query_one(f"#{PANELS[self.viewing][1]}", StepPanel)
+
+    def refresh_view(self) -> None:
+        """Show the meeting as it stands: the indicator and the panel on screen."""
+        meeting = self.meeting
+        self.indicator.step = meeting.step
+        self.indicator.viewing = self.viewing
+        self.switcher.current = PANELS[self.viewing][1]
+        self.current_panel().show(self.state())
+        if (meeting.step, self.viewing) != self._bindings_for:
+            # Which keys apply depends on the step; redrawing the footer on
+            # every keystroke would be wasted work.
+            self._bindings_for = (meeting.step, self.viewing)
+            self.refresh_bindings()
+
+    def _clamped(self, step: Step) -> Step:
+        """``step`` if the meeting has reached it, else the meeting's own."""
+        own = panel_step(self.meeting.step)
+        return step if step.order <= own.order else own
+
+    # -- saying things --------------------------------------------------------------
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message_line.update(text)
+        self.message_line.set_class(error, "-error")
+
+    def refusal(self, error: FlowError) -> str:
+        return f"[{error.rule}] {error.message(self.env.lang)}"
+
+    # -- changing the meeting ---------------------------------------------------------
+
+    def attempt(self, change: Callable[[Meeting], Meeting]) -> str | None:
+        """Make one change through the flow and save it. None when done; else
+        the refusal, which is also shown."""
+        before = self.meeting
+        try:
+            after = change(before)
+        except FlowError as error:
+            text = self.refusal(error)
+            self.say(text, error=True)
+            return text
+        self.kiosk.save_meeting(after)
+        if after.step is not before.step:
+            self.viewing = panel_step(after.step)
+            self.refresh_view()
+            self.current_panel().focus_main()
+        else:
+            self.refresh_view()
+        self.say("")
+        return None
+
+    def refused(self, check: Callable[[Meeting], object]) -> bool:
+        """Ask the flow, without saving anything, whether an action is allowed
+        now; show the refusal if not."""
+        try:
+            check(self.meeting)
+        except FlowError as error:
+            self.say(self.refusal(error), error=True)
+            return True
+        return False
+
+    # -- keys -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        step = self.meeting.step
+        if action == "start":
+            return step is Step.PREPARATION
+        if action == "next":
+            return step.in_meeting and step is not Step.RECORD
+        if action == "finalise":
+            return step is Step.RECORD
+        if action == "view":
+            return step.held
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_start(self) -> None:
+        org = self.kiosk.org
+        if self.attempt(lambda m: flow.start(m, org, self.kiosk.now())) is None:
+            self.say(
+                self.env.t(
+                    "会议开始。请逐一登记出席情况:P 出席 · L 迟到 · V 请假 · A 缺席。",
+                    "The meeting is open. Mark each person: P present · L late · V leave"
+                    " · A absent.",
+                )
+            )
+
+    def action_next(self) -> None:
+        org = self.kiosk.org
+        self.attempt(lambda m: flow.advance(m, org))
+
+    def action_finalise(self) -> None:
+        org = self.kiosk.org
+        if self.attempt(lambda m: flow.finalise(m, org, self.kiosk.now())) is None:
+            self.say(self.env.t("会议记录已定稿。", "The minutes are finalised."))
+
+    def action_view(self, number: int) -> None:
+        """Look back at an earlier step; a later one cannot be skipped to."""
+        target = FIVE_STEPS[number - 1]
+        meeting = self.meeting
+        own = panel_step(meeting.step)
+        if target.order <= own.order:
+            self.viewing = target
+            self.refresh_view()
+            self.current_panel().focus_main()
+            self.say("" if target is own else self._looking_back_text(own))
+            return
+        if target.order == own.order + 1:
+            self.action_next()
+            return
+        # Two or more steps ahead: nothing skips a step (rules.flow goes one
+        # step at a time); say which step comes first.
+        nxt = FIVE_STEPS[FIVE_STEPS.index(own) + 1]
+        skipping = FlowError(
+            "FLOW",
+            f"会议须按环节依次进行,不能跳过「{STEP_LABELS[nxt][0]}」。"
+            f"当前环节:「{STEP_LABELS[own][0]}」。",
+            f"The steps go in order: '{STEP_LABELS[nxt][1]}' cannot be skipped."
+            f" The meeting is at '{STEP_LABELS[own][1]}'.",
+        )
+        self.say(self.refusal(skipping), error=True)
+
+    def _looking_back_text(self, own: Step) -> str:
+        label = self.env.t(*STEP_LABELS[own])
+        return self.env.t(
+            f"正在回看前面的环节;会议当前在「{label}」,按 {FIVE_STEPS.index(own) + 1} 返回。",
+            f"Looking back; the meeting is at '{label}': press {FIVE_STEPS.index(own) + 1}"
+            " to return.",
+        )
+
+    # -- step one: attendance -------------------------------------------------------------
+
+    @on(Roster.Mark)
+    def _mark(self, event: Roster.Mark) -> None:
+        org, now, person_id, status = (
+            self.kiosk.org,
+            self.kiosk.now(),
+            event.person_id,
+            event.status,
+        )
+
+        def mark(reason: str) -> Callable[[Meeting], Meeting]:
+            return lambda m: flow.mark_attendance(m, org, person_id, status, now, reason=reason)
+
+        if status not in (AttendanceStatus.ON_LEAVE, AttendanceStatus.ABSENT):
+            self.attempt(mark(""))
+            return
+        # Ask the flow first whether this can be recorded at all, then ask why.
+        if self.refused(mark("—")):
+            return
+        record = self.meeting.attendance_of(person_id)
+        label = self.env.t(*ATTENDANCE_LABELS[status])
+        title = self.env.t(
+            f"{self.kiosk.name(person_id)} · {label}原因",
+            f"{self.kiosk.name(person_id)} · reason ({label})",
+        )
+        previous = record.reason if record is not None else ""
+        self.app.push_screen(
+            ReasonDialog(self.env, title, previous, lambda reason: self.attempt(mark(reason)))
+        )
+
+    # -- step three: discussion --------------------------------------------------------------
+
+    def speakers(self) -> list[Person]:
+        """Who may speak: members and guests signed in as present or late."""
+        meeting, org = self.meeting, self.kiosk.org
+        people = [*flow.expected_attendees(meeting, org)]
+        people += [p for g in meeting.guests if (p := org.person(g.person_id)) is not None]
+        return [
+            p
+            for p in people
+            if (record := meeting.attendance_of(p.id)) is not None and record.status.attended
+        ]
+
+    @on(OpinionWanted)
+    def _opinion_wanted(self) -> None:
+        org, now = self.kiosk.org, self.kiosk.now()
+        speakers = self.speakers()
+        first = speakers[0].id if speakers else ""
+        if self.refused(lambda m: flow.add_opinion(m, org, first, "—", now)):
+            return
+        meeting = self.meeting
+        topic = meeting.topics[meeting.current_topic]
+        title = self.env.t(
+            f"记录发言 · 议题{meeting.current_topic + 1}:{topic}",
+            f"Record an opinion · topic {meeting.current_topic + 1}: {topic}",
+        )
+
+        def save(draft: OpinionDraft) -> str | None:
+            return self.attempt(
+                lambda m: flow.add_opinion(
+                    m, org, draft.speaker_id, draft.text, self.kiosk.now(), capacity=draft.capacity
+                )
+            )
+
+        self.app.push_screen(
+            OpinionDialog(self.env, title, [(p.name, p.id) for p in speakers], save)
+        )
+
+    @on(NextTopicWanted)
+    def _next_topic(self) -> None:
+        self.attempt(flow.next_topic)
+
+    # -- step four: summary and tasks -----------------------------------------------------------
+
+    @on(SummaryEdited)
+    def _summary_edited(self, event: SummaryEdited) -> None:
+        self.attempt(lambda m: flow.write_summary(m, event.summary, event.decisions))
+
+    def task_people(self) -> list[Person]:
+        """Anyone of the organisation may be given a task; the meeting's own
+        people come first."""
+        meeting, org = self.meeting, self.kiosk.org
+        own = [*flow.expected_attendees(meeting, org)]
+        own += [p for g in meeting.guests if (p := org.person(g.person_id)) is not None]
+        ids = {p.id for p in own}
+        return own + [p for p in org.people if p.id not in ids]
+
+    @on(TaskWanted)
+    def _task_wanted(self) -> None:
+        org = self.kiosk.org
+        people = self.task_people()
+        probe = people[0].id if people else ""
+        if self.refused(lambda m: flow.new_task(m, org, "probe", probe, "—", m.held_on)):
+            return
+        title = self.env.t("新增会后任务(谁、做什么、何时完成)", "New follow-up task")
+        self.app.push_screen(
+            TaskDialog(self.env, title, [(p.name, p.id) for p in people], self._save_task)
+        )
+
+    def _save_task(self, draft: TaskDraft) -> str | None:
+        t = self.env.t
+        if draft.due is None:
+            text = t(
+                f"完成期限请按 YYYY-MM-DD 填写(现为「{draft.due_text}」)。",
+                f"Write the due date as YYYY-MM-DD (not '{draft.due_text}').",
+            )
+            self.say(text, error=True)
+            return text
+        try:
+            task = flow.new_task(
+                self.meeting,
+                self.kiosk.org,
+                self.kiosk.new_task_id(),
+                draft.assignee_id,
+                draft.what,
+                draft.due,
+            )
+        except FlowError as error:
+            text = self.refusal(error)
+            self.say(text, error=True)
+            return text
+        self.kiosk.save_task(task)
+        self.refresh_view()
+        self.say(
+            t(
+                f"已添加任务:{self.kiosk.name(task.assignee_id)} · {task.what}",
+                f"Task added: {self.kiosk.name(task.assignee_id)} · {task.what}",
+            )
+        )
+        return None

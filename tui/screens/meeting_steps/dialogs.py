@@ -1,0 +1,210 @@
+"""Small dialogs of the meeting: a reason for leave or absence, a speaker's
+opinion, a follow-up task.
+
+Each dialog is handed a ``save`` function by the meeting screen. Saving
+calls it with what was typed; it answers None when the change went through
+the flow and was saved (the dialog closes), or the refusal to show (the
+dialog stays open, nothing typed is lost). Escape closes without saving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Select, Static
+
+from rules.models import Capacity
+from tui.env import KioskEnv
+from tui.screens.meeting_steps.discussion import CAPACITY_LABELS
+from tui.widgets.bindings import localise_bindings
+
+_ENGLISH = {"dialog.save": "Save", "dialog.cancel": "Cancel"}
+
+
+@dataclass(frozen=True)
+class OpinionDraft:
+    speaker_id: str
+    capacity: Capacity
+    text: str
+
+
+@dataclass(frozen=True)
+class TaskDraft:
+    assignee_id: str
+    what: str
+    due: date | None  # None: not a date as typed
+    due_text: str
+
+
+class _Dialog(ModalScreen[bool]):
+    """A form that saves through a function of its owner."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", id="dialog.save"),
+        Binding("escape", "cancel", "取消", id="dialog.cancel"),
+    ]
+
+    error_line = getters.query_one(".dialog-error", Static)
+
+    def __init__(self, env: KioskEnv, title: str) -> None:
+        super().__init__()
+        self.env = env
+        self.title_text = title
+        localise_bindings(self, env.lang, _ENGLISH)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield from self.fields()
+            yield Static("", classes="dialog-error", markup=False)
+            yield Static(
+                self.env.t(
+                    "Enter 下一项/保存 · Ctrl+S 保存 · Esc 取消",
+                    "Enter next/save · Ctrl+S save · Esc cancel",
+                ),
+                classes="dialog-keys",
+            )
+        yield Footer()
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def attempt(self) -> str | None:
+        """Save what was typed: None when saved, else why not."""
+        raise NotImplementedError
+
+    def action_save(self) -> None:
+        problem = self.attempt()
+        if problem is None:
+            self.dismiss(True)
+        else:
+            self.error_line.update(problem)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter goes on to the next field; on the last one it saves."""
+        event.stop()
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.action_save()
+        else:
+            inputs[inputs.index(event.input) + 1].focus()
+
+
+class ReasonDialog(_Dialog):
+    """Why someone is on leave (请假) or absent (缺席)."""
+
+    reason = getters.query_one("#dialog-reason", Input)
+
+    def __init__(
+        self, env: KioskEnv, title: str, reason: str, save: Callable[[str], str | None]
+    ) -> None:
+        super().__init__(env, title)
+        self.initial = reason
+        self.save = save
+
+    def fields(self) -> ComposeResult:
+        yield Input(
+            self.initial,
+            placeholder=self.env.t("原因(必填)", "Reason (required)"),
+            id="dialog-reason",
+        )
+
+    def attempt(self) -> str | None:
+        return self.save(self.reason.value)
+
+
+class OpinionDialog(_Dialog):
+    """Who spoke, in which capacity (L3), and what they said."""
+
+    speaker = getters.query_one("#opinion-speaker", Select)
+    capacity = getters.query_one("#opinion-capacity", Select)
+    text = getters.query_one("#opinion-text", Input)
+
+    def __init__(
+        self,
+        env: KioskEnv,
+        title: str,
+        speakers: Sequence[tuple[str, str]],
+        save: Callable[[OpinionDraft], str | None],
+    ) -> None:
+        super().__init__(env, title)
+        self.speakers = list(speakers)  # (label, person id)
+        self.save = save
+
+    def fields(self) -> ComposeResult:
+        t = self.env.t
+        yield Static(t("发言人", "Speaker"), classes="dialog-label")
+        yield Select(
+            self.speakers,
+            allow_blank=False,
+            id="opinion-speaker",
+            compact=True,
+        )
+        yield Static(t("身份", "Capacity"), classes="dialog-label")
+        yield Select(
+            [(t(*CAPACITY_LABELS[c]), c.value) for c in Capacity],
+            allow_blank=False,
+            value=Capacity.PERSONAL.value,
+            id="opinion-capacity",
+            compact=True,
+        )
+        yield Static(t("意见", "Opinion"), classes="dialog-label")
+        yield Input(placeholder=t("发言要点", "What they said"), id="opinion-text")
+
+    def attempt(self) -> str | None:
+        return self.save(
+            OpinionDraft(
+                speaker_id=str(self.speaker.value),
+                capacity=Capacity(str(self.capacity.value)),
+                text=self.text.value,
+            )
+        )
+
+
+class TaskDialog(_Dialog):
+    """A follow-up task: who, what, by when (YYYY-MM-DD)."""
+
+    who = getters.query_one("#task-who", Select)
+    what = getters.query_one("#task-what", Input)
+    due = getters.query_one("#task-due", Input)
+
+    def __init__(
+        self,
+        env: KioskEnv,
+        title: str,
+        people: Sequence[tuple[str, str]],
+        save: Callable[[TaskDraft], str | None],
+    ) -> None:
+        super().__init__(env, title)
+        self.people = list(people)  # (label, person id)
+        self.save = save
+
+    def fields(self) -> ComposeResult:
+        t = self.env.t
+        yield Static(t("负责人", "Who"), classes="dialog-label")
+        yield Select(self.people, allow_blank=False, id="task-who", compact=True)
+        yield Static(t("任务", "What"), classes="dialog-label")
+        yield Input(placeholder=t("做什么", "What is to be done"), id="task-what")
+        yield Static(t("完成期限", "By when"), classes="dialog-label")
+        yield Input(placeholder="YYYY-MM-DD", id="task-due", max_length=10)
+
+    def attempt(self) -> str | None:
+        text = self.due.value.strip()
+        try:
+            due: date | None = date.fromisoformat(text)
+        except ValueError:
+            due = None
+        return self.save(
+            TaskDraft(assignee_id=str(self.who.value), what=self.what.value, due=due, due_text=text)
+        )
