@@ -91,3 +91,28 @@ def test_tasks(snap_compare: Any, make_kiosk_app: Any, lang: str, size: tuple[in
     assert snap_compare(
         app, terminal_size=size, run_before=_then(_home, _open("tasks", lambda a: ()))
     )
+
+
+async def _meeting_started(app: XiaozuApp, pilot: Pilot[Any]) -> None:
+    """The December meeting of 第一党小组 opened at its planned time, three
+    members marked."""
+    from tests.tui.test_meeting import HELD_AT, mark
+
+    assert app.kiosk is not None
+    app.kiosk.env.clock.now = HELD_AT  # type: ignore[union-attr]
+    await pilot.press("m")
+    await pilot.pause()
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    await mark(app, pilot, "p01", "p")
+    await mark(app, pilot, "p04", "p")
+    await mark(app, pilot, "p06", "v", "出差")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_meeting_sign_in_and_absentee_report(
+    snap_compare: Any, make_kiosk_app: Any, lang: str, size: tuple[int, int]
+) -> None:
+    app = make_kiosk_app(lang=lang)
+    assert snap_compare(app, terminal_size=size, run_before=_then(_home, _meeting_started))
