@@ -116,3 +116,25 @@ def test_meeting_sign_in_and_absentee_report(
 ) -> None:
     app = make_kiosk_app(lang=lang)
     assert snap_compare(app, terminal_size=size, run_before=_then(_home, _meeting_started))
+
+
+def _current(app: XiaozuApp) -> tuple[str, ...]:
+    assert app.kiosk is not None
+    meeting = app.kiosk.current_meeting()
+    assert meeting is not None
+    return (meeting.id,)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_plan(snap_compare: Any, make_kiosk_app: Any, lang: str, size: tuple[int, int]) -> None:
+    app = make_kiosk_app(lang=lang)
+    assert snap_compare(app, terminal_size=size, run_before=_then(_home, _open("plan", _current)))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_notice(snap_compare: Any, make_kiosk_app: Any, lang: str, size: tuple[int, int]) -> None:
+    app = make_kiosk_app(lang=lang)
+    steps = _then(_home, _open("notice", _current))
+    assert snap_compare(app, terminal_size=size, run_before=steps)
