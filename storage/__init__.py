@@ -14,7 +14,13 @@ from storage.errors import (
     StorageWriteError,
 )
 from storage.lock import DataDirLock
-from storage.repository import ALL_GROUPS, FileRepository, MemoryRepository, Repository
+from storage.repository import (
+    ALL_GROUPS,
+    FileRepository,
+    MemoryRepository,
+    Repository,
+    save_records,
+)
 
 __all__ = [
     "ALL_GROUPS",
@@ -30,4 +36,5 @@ __all__ = [
     "StorageError",
     "StorageWriteError",
     "resolve_data_dir",
+    "save_records",
 ]

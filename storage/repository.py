@@ -662,3 +662,17 @@ class FileRepository(DocumentRepository):
 if TYPE_CHECKING:  # both implementations satisfy the protocol (checked by mypy)
     _file_repository: Repository = FileRepository(Path())
     _memory_repository: Repository = MemoryRepository()
+
+
+def save_records(repo: Repository, records: BranchRecords) -> None:
+    """Store a whole branch's records (a demo, a restore): the organisation,
+    the day they start, every meeting with its tasks, and the plans."""
+    repo.save_organisation(records.organisation)
+    if records.records_since is not None:
+        repo.save_records_since(records.records_since)
+    for meeting in records.meetings:
+        repo.save_meeting(meeting)
+    for task in records.tasks:
+        repo.save_task(task)
+    for plan in records.plans:
+        repo.save_plan(plan)

@@ -27,7 +27,7 @@ from rules.engine import check
 from rules.findings import Finding, Severity
 from rules.models import Branch, Organisation
 from rules.roster import RosterError, apply_roster, parse_roster
-from storage import FileRepository, StorageError, resolve_data_dir
+from storage import FileRepository, StorageError, resolve_data_dir, save_records
 from tui.env import KioskEnv, clock_from, idle_seconds_from, lang_from, time_zone
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -122,15 +122,7 @@ def cmd_demo(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_USAGE
         demo = demo_branch(env.now())
         records = demo.records
-        repo.save_organisation(records.organisation)
-        if records.records_since is not None:
-            repo.save_records_since(records.records_since)
-        for meeting in records.meetings:
-            repo.save_meeting(meeting)
-        for task in records.tasks:
-            repo.save_task(task)
-        for annual in records.plans:
-            repo.save_plan(annual)
+        save_records(repo, records)
         for person_id, pin in demo.pins.items():
             repo.set_pin(person_id, pin)
     org = records.organisation

@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from rules.demo import demo_branch
-from storage import FileRepository
+from storage import FileRepository, save_records
 from tui.app import XiaozuApp, make_app
 from tui.env import KioskEnv
 
@@ -41,16 +41,7 @@ def demo_dir(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     demo = demo_branch(NOW)
     with FileRepository(data) as repo:
-        records = demo.records
-        repo.save_organisation(records.organisation)
-        if records.records_since is not None:
-            repo.save_records_since(records.records_since)
-        for meeting in records.meetings:
-            repo.save_meeting(meeting)
-        for task in records.tasks:
-            repo.save_task(task)
-        for plan in records.plans:
-            repo.save_plan(plan)
+        save_records(repo, demo.records)
         for person_id, pin in demo.pins.items():
             repo.set_pin(person_id, pin)
     return data

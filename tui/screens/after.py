@@ -16,7 +16,7 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Static, TextArea
 
 from rules import flow
@@ -24,8 +24,8 @@ from rules.flow import STEP_LABELS, FlowError
 from rules.minutes import Minutes, minutes_of
 from rules.models import Meeting, Step
 from tui.env import KioskEnv
-from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
+from tui.screens.base import MeetingBoundScreen
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.minutes_view import MinutesView
 
@@ -79,9 +79,10 @@ class NoteDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class AfterScreen(Screen[None]):
+class AfterScreen(MeetingBoundScreen):
     """One meeting's minutes, with what is left to do after it (A1, A2, R3)."""
 
+    ENGLISH_LABELS = _ENGLISH
     BINDINGS = [
         Binding("c", "check", "已检查", id="after.check"),
         Binding("r", "report", "已汇报", id="after.report"),
@@ -94,17 +95,6 @@ class AfterScreen(Screen[None]):
     status_line = getters.query_one("#after-status", Static)
     minutes_view = getters.query_one("#after-minutes", MinutesView)
     message_line = getters.query_one("#after-message", Static)
-
-    def __init__(self, kiosk: Kiosk, meeting_id: str) -> None:
-        super().__init__()
-        self.kiosk = kiosk
-        self.env = kiosk.env
-        self.meeting_id = meeting_id
-        localise_bindings(self, self.env.lang, _ENGLISH)
-
-    @property
-    def meeting(self) -> Meeting:
-        return self.kiosk.meeting(self.meeting_id)
 
     def compose(self) -> ComposeResult:
         yield Header()

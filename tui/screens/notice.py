@@ -14,25 +14,23 @@ from datetime import datetime
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
 from rules import flow
 from rules.flow import FlowError
-from rules.models import Meeting
 from rules.notice import NoticeTiming, days_ahead, notice_of, timing
 from rules.seed import RULES
-from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
-from tui.widgets.bindings import localise_bindings
+from tui.screens.base import MeetingBoundScreen
 from tui.widgets.note import Note
 
 _ENGLISH = {"notice.copy": "Copy", "notice.sent": "Sent now", "notice.back": "Back"}
 
 
-class NoticeScreen(Screen[None]):
+class NoticeScreen(MeetingBoundScreen):
     """The notice of one meeting."""
 
+    ENGLISH_LABELS = _ENGLISH
     BINDINGS = [
         Binding("c", "copy", "复制通知", id="notice.copy"),
         Binding("s", "sent", "记为已发出", id="notice.sent"),
@@ -44,17 +42,6 @@ class NoticeScreen(Screen[None]):
     timing_note = getters.query_one("#notice-timing", Note)
     error_note = getters.query_one("#notice-error", Note)
     text_area = getters.query_one("#notice-text", TextArea)
-
-    def __init__(self, kiosk: Kiosk, meeting_id: str) -> None:
-        super().__init__()
-        self.kiosk = kiosk
-        self.env = kiosk.env
-        self.meeting_id = meeting_id
-        localise_bindings(self, self.env.lang, _ENGLISH)
-
-    @property
-    def meeting(self) -> Meeting:
-        return self.kiosk.meeting(self.meeting_id)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -19,7 +19,6 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -39,10 +38,9 @@ from rules.checks.cadence import MAX_TOPICS
 from rules.flow import STEP_LABELS, FlowError
 from rules.models import BranchRole, Guest, Meeting, MeetingKind, MemberStatus, Person, Step
 from rules.seed import RULES
-from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
+from tui.screens.base import MeetingBoundScreen
 from tui.screens.home import KIND_LABELS
-from tui.widgets.bindings import localise_bindings
 from tui.widgets.note import Note
 
 TOPIC_LINES = 3  # a third line is allowed, with the M2 warning
@@ -94,9 +92,10 @@ def parse_time(text: str) -> time | None:
         return None
 
 
-class PlanScreen(Screen[None]):
+class PlanScreen(MeetingBoundScreen):
     """Plan one meeting, saving as the leader types."""
 
+    ENGLISH_LABELS = _ENGLISH
     BINDINGS = [Binding("escape", "back", "返回", id="plan.back")]
     AUTO_FOCUS = "#plan-date"
 
@@ -115,17 +114,6 @@ class PlanScreen(Screen[None]):
     guests_list = getters.query_one("#plan-guests", SelectionList)
     delegated_list = getters.query_one("#plan-delegated", SelectionList)
     error_line = getters.query_one("#plan-error", Note)
-
-    def __init__(self, kiosk: Kiosk, meeting_id: str) -> None:
-        super().__init__()
-        self.kiosk = kiosk
-        self.env = kiosk.env
-        self.meeting_id = meeting_id
-        localise_bindings(self, self.env.lang, _ENGLISH)
-
-    @property
-    def meeting(self) -> Meeting:
-        return self.kiosk.meeting(self.meeting_id)
 
     @property
     def editable(self) -> bool:
