@@ -314,11 +314,23 @@ async def test_in_a_branch_without_groups_the_secretary_runs_the_member_congress
 # -- locking ----------------------------------------------------------------------
 
 
+async def until(pilot: Pilot[None], condition: Callable[[], bool], limit: float = 15.0) -> None:
+    """Wait for ``condition`` (polling), at most ``limit`` seconds: timing on
+    a busy machine varies, the outcome must not."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "waited too long"
+        await pilot.pause(0.05)
+
+
 async def test_idle_time_locks_and_the_lock_screen_shows_nothing_of_the_last_user(
     make_kiosk_app: Callable[..., XiaozuApp], demo_pins: dict[str, str]
 ) -> None:
-    # A second, not 0.3: the home screen alone takes a few tenths to show here.
-    app = make_kiosk_app(idle_seconds=1.0)
+    # Two seconds: time enough to see the session before it locks, on a busy
+    # machine too.
+    app = make_kiosk_app(idle_seconds=2.0)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await choose(app, pilot, LEADER_G1)
@@ -326,9 +338,8 @@ async def test_idle_time_locks_and_the_lock_screen_shows_nothing_of_the_last_use
         assert app.kiosk is not None and app.kiosk.session is not None
         assert not isinstance(app.screen, LockScreen)
         app.notify("李志强 · 第一党小组:已保存")
-        await pilot.pause(1.5)
-
-        assert app.kiosk.session is None
+        kiosk = app.kiosk
+        await until(pilot, lambda: kiosk.session is None)
         screen = lock_screen(app)
         assert len(app.screen_stack) == 2
         assert screen.at_rest
@@ -347,27 +358,26 @@ async def test_idle_time_locks_and_the_lock_screen_shows_nothing_of_the_last_use
 async def test_idle_time_clears_a_half_used_lock_screen(
     make_kiosk_app: Callable[..., XiaozuApp],
 ) -> None:
-    app = make_kiosk_app(idle_seconds=0.5)
+    app = make_kiosk_app(idle_seconds=2.0)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await choose(app, pilot, LEADER_G1)
         await type_pin(app, pilot, WRONG)
         await pilot.press(*"12")
         assert not lock_screen(app).at_rest
-        await pilot.pause(1.2)
-        assert lock_screen(app).at_rest
+        await until(pilot, lambda: lock_screen(app).at_rest)
         assert field(app).value == "" and said(app) == ""
 
 
 async def test_idle_time_closes_the_group_choice(
     make_kiosk_app: Callable[..., XiaozuApp], demo_pins: dict[str, str]
 ) -> None:
-    app = make_kiosk_app(idle_seconds=1.0)  # time enough to check the PIN under load
+    app = make_kiosk_app(idle_seconds=2.0)  # time enough to check the PIN under load
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await type_pin(app, pilot, demo_pins[SECRETARY])
         assert isinstance(app.screen, GroupChoiceScreen)
-        await pilot.pause(1.5)
+        await until(pilot, lambda: isinstance(app.screen, LockScreen) and app.screen.at_rest)
         assert lock_screen(app).at_rest
         assert "王建国" not in shown_outside_the_names(lock_screen(app))
 
