@@ -1,0 +1,105 @@
+"""The sign-in QR code drawn in the terminal (SPEC §3).
+
+Two module rows go in one text line, with half blocks. The convention: a
+character's foreground is DARK and its background LIGHT, so
+
+    top dark, bottom dark  -> "█"
+    top dark, bottom light -> "▀"
+    top light, bottom dark -> "▄"
+    both light             -> " "
+
+and the widget always draws black (#000000) on white (#ffffff), set both in
+its CSS and on the text itself, so a dark or light theme cannot invert the
+code (an inverted code does not scan on many phones). The quiet zone of four
+light modules is part of the matrix, so it is drawn white too.
+"""
+
+from __future__ import annotations
+
+import qrcode
+import qrcode.constants
+from rich.style import Style
+from rich.text import Text
+from textual.app import RenderResult
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.widget import Widget
+
+#: Modules of light margin around the code (the QR standard asks for 4).
+QUIET_ZONE = 4
+
+#: Dark modules on a light background, in true colour (not ANSI "black",
+#: which a terminal theme may repaint).
+QR_STYLE = Style(color="#000000", bgcolor="#ffffff")
+
+_BLOCKS = {
+    (True, True): "█",
+    (True, False): "▀",
+    (False, True): "▄",
+    (False, False): " ",
+}
+
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    """The modules of the smallest code (error correction M) holding
+    ``data``, True for dark, with the quiet zone included."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE)
+    code.add_data(data)
+    code.make(fit=True)
+    return [[bool(module) for module in row] for row in code.get_matrix()]
+
+
+def half_block_lines(matrix: list[list[bool]]) -> list[str]:
+    """Two module rows per line (see the module docstring for the
+    convention). An odd last row is paired with a light row."""
+    lines: list[str] = []
+    for y in range(0, len(matrix), 2):
+        top = matrix[y]
+        bottom = matrix[y + 1] if y + 1 < len(matrix) else [False] * len(top)
+        lines.append("".join(_BLOCKS[t, b] for t, b in zip(top, bottom, strict=True)))
+    return lines
+
+
+class QRCode(Widget):
+    """Shows ``data`` as a QR code, exactly as big as the code."""
+
+    DEFAULT_CSS = """
+    QRCode {
+        width: auto;
+        height: auto;
+        color: #000000;
+        background: #ffffff;
+    }
+    """
+
+    data: reactive[str] = reactive("", layout=True)
+
+    def __init__(
+        self,
+        data: str = "",
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._cache: tuple[str, list[str]] = ("", [])
+        self.set_reactive(QRCode.data, data)
+
+    @property
+    def lines(self) -> list[str]:
+        """The half-block lines for the current ``data`` (none when empty)."""
+        if self._cache[0] != self.data:
+            lines = half_block_lines(qr_matrix(self.data)) if self.data else []
+            self._cache = (self.data, lines)
+        return self._cache[1]
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        lines = self.lines
+        return len(lines[0]) if lines else 0
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines)
+
+    def render(self) -> RenderResult:
+        return Text("\n".join(self.lines), style=QR_STYLE, no_wrap=True, overflow="crop", end="")
