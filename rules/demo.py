@@ -69,6 +69,9 @@ class DemoData:
     # person_id -> a 6-digit demo PIN: every group leader, the branch
     # secretary and the organisation member.
     pins: dict[str, str] = field(default_factory=dict)
+    # person_id -> a 4-digit demo sign-in PIN for the phone page, for every
+    # party member.
+    signin_pins: dict[str, str] = field(default_factory=dict)
 
 
 # rule id -> what the demo does to break it.
@@ -941,4 +944,8 @@ def demo_branch(now: datetime, seed: int = 7) -> DemoData:
     builder = _Builder(now, seed)
     pins = builder.pins()
     records = builder.build()
-    return DemoData(records=records, pins=pins)
+    # A generator of its own, so the records above do not change with it.
+    members = [p.id for p in records.organisation.people if p.is_party_member]
+    codes = random.Random(seed + 1).sample(range(1000, 10000), len(members))
+    signin_pins = {pid: f"{code:04d}" for pid, code in zip(members, codes, strict=True)}
+    return DemoData(records=records, pins=pins, signin_pins=signin_pins)

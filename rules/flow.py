@@ -174,6 +174,7 @@ def mark_attendance(
     *,
     reason: str = "",
     by: RecordedBy = RecordedBy.LEADER,
+    phone: str = "",
 ) -> Meeting:
     """Record one person's attendance.
 
@@ -223,6 +224,7 @@ def mark_attendance(
         reason=reason.strip(),
         recorded_by=by,
         recorded_at=now,
+        phone=phone,
     )
     others = tuple(a for a in meeting.attendance if a.person_id != person_id)
     return replace(meeting, attendance=(*others, record))

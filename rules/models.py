@@ -170,6 +170,9 @@ class Attendance:
     reason: str = ""  # required for on leave / absent
     recorded_by: RecordedBy = RecordedBy.LEADER
     recorded_at: datetime | None = None
+    # The phone that signed in (a digest of its cookie's device id, see
+    # rules.signin.PhoneCookie.phone): one phone signs in one person.
+    phone: str = ""
 
 
 class Capacity(StrEnum):

@@ -8,7 +8,12 @@ Layout of a data directory (every file a TinyDB database with a marker, see
       org.json                      branch, groups, people, credentials,
                                     pin_attempts (runs of wrong PINs, so a
                                     lockout survives a restart), settings
-                                    (records_since)
+                                    (records_since), signin_credentials
+                                    (members' sign-in PINs, hashed, with a
+                                    version), signin_attempts, badges
+                                    (each member's current badge version)
+      secret.key                    the kiosk's signing key, owner-only
+                                    (storage.secret)
       meetings/<YYYY>/<id>.json     one meeting (table "meeting") and its
                                     follow-up tasks (table "tasks")
       plans/<YYYY>.json             that year's annual plans (table "plans")
@@ -28,7 +33,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Callable, Iterator
+import secrets
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -57,6 +63,7 @@ from storage.errors import (
     StorageWriteError,
 )
 from storage.lock import DataDirLock
+from storage.secret import KEY_BYTES, load_or_create_secret, read_secret
 
 T = TypeVar("T")
 
@@ -74,6 +81,9 @@ GROUPS_TABLE: Final = "groups"
 PEOPLE_TABLE: Final = "people"
 CREDENTIALS_TABLE: Final = "credentials"
 PIN_ATTEMPTS_TABLE: Final = "pin_attempts"
+SIGNIN_CREDENTIALS_TABLE: Final = "signin_credentials"
+SIGNIN_ATTEMPTS_TABLE: Final = "signin_attempts"
+BADGES_TABLE: Final = "badges"
 SETTINGS_TABLE: Final = "settings"
 MEETING_TABLE: Final = "meeting"
 TASKS_TABLE: Final = "tasks"
@@ -161,6 +171,37 @@ class Repository(Protocol):
         person who is not in the roster."""
         ...
 
+    # Signing in (SPEC §3): members' own sign-in PINs, their badges, the key.
+
+    def set_signin_pin(self, person_id: str, pin: str) -> int:
+        """Store a hash of a member's sign-in PIN; returns its new version
+        (every phone remembered with an older version is forgotten)."""
+        ...
+
+    def verify_signin_pin(self, person_id: str, pin: str) -> bool: ...
+
+    def signin_pin_versions(self) -> dict[str, int]:
+        """Who has a sign-in PIN, and its version."""
+        ...
+
+    def signin_attempts(self, person_id: str) -> PinAttempts: ...
+
+    def save_signin_attempts(self, person_id: str, attempts: PinAttempts) -> None: ...
+
+    def badge_versions(self) -> dict[str, int]:
+        """Each badged person's current badge version."""
+        ...
+
+    def issue_badges(self, person_ids: Iterable[str], *, reissue: bool = False) -> dict[str, int]:
+        """Give each person a badge version (1 for a first badge); with
+        ``reissue``, a new version for everyone named, which revokes their
+        older badges. One write; returns the versions of the people named."""
+        ...
+
+    def kiosk_secret(self) -> bytes:
+        """The kiosk's signing key, made the first time it is needed."""
+        ...
+
     def close(self) -> None: ...
 
     def __enter__(self) -> Self: ...
@@ -241,14 +282,14 @@ def _decode_records_since(data: Tables, where: Path | str) -> date | None:
 
 
 def _find_pin_attempts(
-    data: Tables, person_id: str, where: Path | str
+    data: Tables, person_id: str, where: Path | str, table: str = PIN_ATTEMPTS_TABLE
 ) -> tuple[str, PinAttempts] | None:
     """The document id and the run of wrong PINs stored for ``person_id``."""
-    for doc_id, doc in _docs(data, PIN_ATTEMPTS_TABLE):
+    for doc_id, doc in _docs(data, table):
         if doc.get("person_id") != person_id:
             continue
         fields = {key: value for key, value in doc.items() if key != "person_id"}
-        label = f"{PIN_ATTEMPTS_TABLE}[{doc_id}]"
+        label = f"{table}[{doc_id}]"
         return doc_id, codec.structure(fields, PinAttempts, where=where, label=label)
     return None
 
@@ -533,65 +574,159 @@ class DocumentRepository:
 
     # -- credentials -------------------------------------------------------
 
-    def _credential(self, person_id: str) -> pins.PinHash | None:
+    def _credential(
+        self, person_id: str, table: str = CREDENTIALS_TABLE
+    ) -> tuple[pins.PinHash, int] | None:
+        """The stored hash of the person's PIN (unlock or sign-in) and its
+        version (0 for unlock PINs, which have none)."""
         storage, data = self._open(ORG_NAME, ORG)
         if data is None:
             return None
         org = _decode_org(data, storage.where)
         if org.person(person_id) is None:
             return None
-        for doc_id, doc in _docs(data, CREDENTIALS_TABLE):
+        for doc_id, doc in _docs(data, table):
             if doc.get("person_id") == person_id:
+                label = f"{table}[{doc_id}]"
+                # Unlock PINs have no version; a sign-in PIN's starts at 1.
+                least = 1 if table == SIGNIN_CREDENTIALS_TABLE else 0
+                version = doc.get("version", 0)
+                if not isinstance(version, int) or isinstance(version, bool) or version < least:
+                    raise _invalid(storage.where, f"{label}: bad version {version!r}")
                 try:
-                    return pins.PinHash.from_document(doc)
+                    return pins.PinHash.from_document(doc), version
                 except ValueError as exc:
-                    label = f"{CREDENTIALS_TABLE}[{doc_id}]"
                     raise _invalid(storage.where, f"{label}: {exc}") from exc
         return None
 
-    def set_pin(self, person_id: str, pin: str) -> None:
-        """Store a salted scrypt hash of ``pin`` (never the PIN itself)."""
+    def _person_data(self, person_id: str, zh_what: str, en_what: str) -> tuple[Any, Tables]:
+        """org.json's storage and tables, for a change about a person who
+        must be in the roster."""
         self._check_can_write()
         storage, data = self._open(ORG_NAME, ORG)
         if data is None or _decode_org(data, storage.where).person(person_id) is None:
             raise RecordNotFoundError(
-                f"名册中没有人员 {person_id},无法设置 PIN。",
-                f"There is no person {person_id} in the roster; the PIN was not set.",
+                f"名册中没有人员 {person_id},{zh_what}。",
+                f"There is no person {person_id} in the roster; {en_what}.",
             )
+        return storage, data
+
+    def set_pin(self, person_id: str, pin: str) -> None:
+        """Store a salted scrypt hash of ``pin`` (never the PIN itself)."""
+        storage, data = self._person_data(person_id, "无法设置 PIN", "the PIN was not set")
         document = {"person_id": person_id, **pins.hash_pin(pin).to_document()}
         _put(data, CREDENTIALS_TABLE, "person_id", person_id, document)
         storage.write(data)
 
     def verify_pin(self, person_id: str, pin: str) -> bool:
-        return pins.check_pin(pin, self._credential(person_id))
+        found = self._credential(person_id)
+        return pins.check_pin(pin, found[0] if found else None)
 
     def has_pin(self, person_id: str) -> bool:
         return self._credential(person_id) is not None
 
     def pin_attempts(self, person_id: str) -> PinAttempts:
+        return self._attempts(person_id, PIN_ATTEMPTS_TABLE)
+
+    def save_pin_attempts(self, person_id: str, attempts: PinAttempts) -> None:
+        self._save_attempts(person_id, attempts, PIN_ATTEMPTS_TABLE)
+
+    def _attempts(self, person_id: str, table: str) -> PinAttempts:
         storage, data = self._open(ORG_NAME, ORG)
         if data is None:
             return PinAttempts()
-        found = _find_pin_attempts(data, person_id, storage.where)
+        found = _find_pin_attempts(data, person_id, storage.where, table)
         return found[1] if found is not None else PinAttempts()
 
-    def save_pin_attempts(self, person_id: str, attempts: PinAttempts) -> None:
-        self._check_can_write()
-        storage, data = self._open(ORG_NAME, ORG)
-        if data is None or _decode_org(data, storage.where).person(person_id) is None:
-            raise RecordNotFoundError(
-                f"名册中没有人员 {person_id},无法记录 PIN 尝试。",
-                f"There is no person {person_id} in the roster; the PIN attempts were not stored.",
-            )
-        found = _find_pin_attempts(data, person_id, storage.where)
+    def _save_attempts(self, person_id: str, attempts: PinAttempts, table: str) -> None:
+        storage, data = self._person_data(
+            person_id, "无法记录 PIN 尝试", "the PIN attempts were not stored"
+        )
+        found = _find_pin_attempts(data, person_id, storage.where, table)
         if attempts == PinAttempts():
             if found is None:
                 return  # nothing to forget: no write, no fsync
-            del data[PIN_ATTEMPTS_TABLE][found[0]]
+            del data[table][found[0]]
         else:
             document = {"person_id": person_id, **codec.unstructure(attempts)}
-            _put(data, PIN_ATTEMPTS_TABLE, "person_id", person_id, document)
+            _put(data, table, "person_id", person_id, document)
         storage.write(data)
+
+    # -- signing in ----------------------------------------------------------
+
+    def set_signin_pin(self, person_id: str, pin: str) -> int:
+        storage, data = self._person_data(
+            person_id, "无法设置签到 PIN", "the sign-in PIN was not set"
+        )
+        found = self._credential(person_id, SIGNIN_CREDENTIALS_TABLE)
+        version = (found[1] if found else 0) + 1
+        document = {
+            "person_id": person_id,
+            "version": version,
+            **pins.hash_pin(pin).to_document(),
+        }
+        _put(data, SIGNIN_CREDENTIALS_TABLE, "person_id", person_id, document)
+        storage.write(data)
+        return version
+
+    def verify_signin_pin(self, person_id: str, pin: str) -> bool:
+        found = self._credential(person_id, SIGNIN_CREDENTIALS_TABLE)
+        return pins.check_pin(pin, found[0] if found else None)
+
+    def signin_pin_versions(self) -> dict[str, int]:
+        return self._versions(SIGNIN_CREDENTIALS_TABLE)
+
+    def signin_attempts(self, person_id: str) -> PinAttempts:
+        return self._attempts(person_id, SIGNIN_ATTEMPTS_TABLE)
+
+    def save_signin_attempts(self, person_id: str, attempts: PinAttempts) -> None:
+        self._save_attempts(person_id, attempts, SIGNIN_ATTEMPTS_TABLE)
+
+    def _versions(self, table: str) -> dict[str, int]:
+        storage, data = self._open(ORG_NAME, ORG)
+        if data is None:
+            return {}
+        versions: dict[str, int] = {}
+        for doc_id, doc in _docs(data, table):
+            person_id, version = doc.get("person_id"), doc.get("version")
+            if (
+                not isinstance(person_id, str)
+                or not isinstance(version, int)
+                or isinstance(version, bool)
+                or version < 1
+            ):
+                raise _invalid(storage.where, f"{table}[{doc_id}]: bad person or version")
+            versions[person_id] = version
+        return versions
+
+    def badge_versions(self) -> dict[str, int]:
+        return self._versions(BADGES_TABLE)
+
+    def issue_badges(self, person_ids: Iterable[str], *, reissue: bool = False) -> dict[str, int]:
+        self._check_can_write()
+        wanted = list(dict.fromkeys(person_ids))
+        storage, data = self._open(ORG_NAME, ORG)
+        org = _decode_org(data, storage.where) if data is not None else None
+        unknown = [p for p in wanted if org is None or org.person(p) is None]
+        if unknown or data is None:
+            raise RecordNotFoundError(
+                f"名册中没有人员 {'、'.join(unknown)},未制作胸卡。",
+                f"There is no person {', '.join(unknown)} in the roster; no badge was made.",
+            )
+        current = self.badge_versions()
+        changed = False
+        for person_id in wanted:
+            if reissue or person_id not in current:
+                current[person_id] = current.get(person_id, 0) + 1
+                document = {"person_id": person_id, "version": current[person_id]}
+                _put(data, BADGES_TABLE, "person_id", person_id, document)
+                changed = True
+        if changed:
+            storage.write(data)
+        return {p: current[p] for p in wanted}
+
+    def kiosk_secret(self) -> bytes:
+        raise NotImplementedError
 
     # -- life cycle --------------------------------------------------------
 
@@ -618,6 +753,10 @@ class MemoryRepository(DocumentRepository):
 
     def __init__(self) -> None:
         super().__init__(MemoryDocumentStore())
+        self._secret = secrets.token_bytes(KEY_BYTES)
+
+    def kiosk_secret(self) -> bytes:
+        return self._secret
 
 
 class FileRepository(DocumentRepository):
@@ -657,6 +796,18 @@ class FileRepository(DocumentRepository):
     def close(self) -> None:
         if self._lock is not None:
             self._lock.release()
+
+    def kiosk_secret(self) -> bytes:
+        if not self.writable:
+            found = read_secret(self.data_dir)
+            if found is None:
+                raise RecordNotFoundError(
+                    f"数据目录 {self.data_dir} 中还没有签名密钥(secret.key)。",
+                    f"The data directory {self.data_dir} has no signing key (secret.key) yet.",
+                )
+            return found
+        self._check_can_write()
+        return load_or_create_secret(self.data_dir)
 
 
 if TYPE_CHECKING:  # both implementations satisfy the protocol (checked by mypy)

@@ -29,6 +29,12 @@ class KioskEnv:
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TZ))
     clock: Callable[[], datetime] | None = None
     idle_seconds: float = 300.0  # the kiosk locks itself after this long untouched
+    # The phone sign-in page (tui.phone.server): where it listens (port None:
+    # no phone sign-in at all; 0: any free port) and the address written into
+    # the code (None: http://<detected address>:<port>).
+    phone_bind: str = "0.0.0.0"
+    phone_port: int | None = 8765
+    phone_address: str | None = None
 
     def now(self) -> datetime:
         return (self.clock or _system_clock(self.tz))()
@@ -84,3 +90,25 @@ def idle_seconds_from(environ: Mapping[str, str]) -> float:
 def lang_from(value: str | None, environ: Mapping[str, str] = os.environ) -> str:
     lang = value or environ.get("XIAOZU_LANG") or "zh"
     return lang if lang in LANGS else "zh"
+
+
+def phone_settings(
+    environ: Mapping[str, str],
+    bind: str | None = None,
+    port: int | None = None,
+    address: str | None = None,
+) -> tuple[str, int | None, str | None]:
+    """Where the phone page listens: --bind/--port/--address, else
+    XIAOZU_BIND, XIAOZU_PORT ("off" for no phone sign-in), XIAOZU_ADDRESS."""
+    bind = bind or environ.get("XIAOZU_BIND") or "0.0.0.0"
+    address = address or environ.get("XIAOZU_ADDRESS") or None
+    if address is not None and not address.lower().startswith(("http://", "https://")):
+        raise SystemExit(f"xiaozu: the sign-in address must start with http:// : {address!r}")
+    if port is not None:
+        return bind, port, address
+    text = environ.get("XIAOZU_PORT", "8765").strip()
+    if text.lower() == "off":
+        return bind, None, address
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise SystemExit(f"xiaozu: XIAOZU_PORT is not a port number (0-65535 or off): {text!r}")
+    return bind, int(text), address

@@ -15,12 +15,13 @@ import asyncio
 import contextlib
 import secrets
 import threading
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from rules import access
+from rules import access, signin
 from rules.engine import check
 from rules.findings import Finding
 from rules.models import (
@@ -32,6 +33,7 @@ from rules.models import (
     MeetingKind,
     Organisation,
     Person,
+    RecordedBy,
     Step,
     TaskStatus,
 )
@@ -40,6 +42,12 @@ from storage import Repository, StorageError
 from tui.env import KioskEnv
 
 DEFAULT_MEETING_TIME = time(14, 30)
+
+
+def _number_key(member_no: str) -> str:
+    """A member number as typed on any phone: full-width digits and letters
+    (a Chinese input method) and lower case count as the same number."""
+    return unicodedata.normalize("NFKC", member_no).strip().upper()
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,17 @@ class Kiosk:
         # Runs of wrong PINs, read from storage when first needed. Kept over a
         # reload: a failed write must not forgive wrong PINs.
         self._pin_attempts: dict[str, access.PinAttempts] = {}
+        self._signin_attempts: dict[str, access.PinAttempts] = {}
+        # Signing in (SPEC §3). The meeting taking sign-ins by phone or badge:
+        # set by the meeting screen while it shows a meeting in its five steps.
+        self.signin_meeting_id: str | None = None
+        self.kiosk_throttle = signin.KioskThrottle()
+        self.secret_problem: StorageError | None = None
+        try:
+            self._secret: bytes | None = repo.kiosk_secret()
+        except StorageError as error:
+            # Phones and badges cannot be checked; the leader marks by hand.
+            self._secret, self.secret_problem = None, error
         self.reload()
 
     # -- reading ------------------------------------------------------------
@@ -82,6 +101,8 @@ class Kiosk:
             (p.group_id, p.year): p for p in self.repo.plans()
         }
         self._records_since = self.repo.records().records_since
+        self._signin_versions = self.repo.signin_pin_versions()
+        self._badge_versions = self.repo.badge_versions()
 
     def now(self) -> datetime:
         return self.env.now()
@@ -118,6 +139,10 @@ class Kiosk:
             (m for m in self._meetings.values() if m.group_id == gid),
             key=lambda m: (m.planned_at, m.id),
         )
+
+    def meetings_all(self) -> list[Meeting]:
+        """Every meeting of the branch, whichever group."""
+        return list(self._meetings.values())
 
     def tasks(self, meeting_id: str | None = None) -> list[FollowUpTask]:
         """Tasks of one meeting, or of all the session group's meetings."""
@@ -234,19 +259,111 @@ class Kiosk:
         so call it from a thread worker. The new run is kept in memory at once
         and written by the background writer, in order with every other write.
         """
+        allowed = access.may_unlock(person, self.org)
+        return self._judge(
+            person.id,
+            self._pin_attempts,
+            self.repo.pin_attempts,
+            lambda: self.repo.verify_pin(person.id, pin) and allowed,
+            self.repo.save_pin_attempts,
+        )
+
+    def check_signin_pin(self, person: Person, pin: str) -> access.PinVerdict:
+        """The same for a member's own sign-in PIN typed on a phone (its
+        wrong PINs are counted apart from the unlock PIN's). Blocking."""
+        return self._judge(
+            person.id,
+            self._signin_attempts,
+            self.repo.signin_attempts,
+            lambda: self.repo.verify_signin_pin(person.id, pin),
+            self.repo.save_signin_attempts,
+        )
+
+    def _judge(
+        self,
+        person_id: str,
+        cache: dict[str, access.PinAttempts],
+        load: Callable[[str], access.PinAttempts],
+        verify: Callable[[], bool],
+        save: Callable[[str, access.PinAttempts], None],
+    ) -> access.PinVerdict:
         with self._pin_lock:
-            before = self._pin_attempts.get(person.id)
+            before = cache.get(person_id)
             if before is None:
-                before = self.repo.pin_attempts(person.id)
-            allowed = access.may_unlock(person, self.org)
-            verdict = access.judge_pin(
-                before, self.now(), lambda: self.repo.verify_pin(person.id, pin) and allowed
-            )
+                before = load(person_id)
+            verdict = access.judge_pin(before, self.now(), verify)
             after = verdict.attempts
-            self._pin_attempts[person.id] = after
+            cache[person_id] = after
             if after != before:
-                self._queue(lambda: self.repo.save_pin_attempts(person.id, after), "")
+                self._queue(lambda: save(person_id, after), "")
             return verdict
+
+    # -- signing in (SPEC §3) ---------------------------------------------------
+
+    @property
+    def secret(self) -> bytes | None:
+        """The signing key of codes, cookies and badges (None when it could
+        not be read: see ``secret_problem``)."""
+        return self._secret
+
+    def signin_meeting(self) -> Meeting | None:
+        """The meeting taking sign-ins now, if any."""
+        meeting = self._meetings.get(self.signin_meeting_id or "")
+        if meeting is None or not signin.open_for_signin(meeting):
+            return None
+        return meeting
+
+    def signin_version(self, person_id: str) -> int | None:
+        """The version of the person's sign-in PIN (None: they have none)."""
+        return self._signin_versions.get(person_id)
+
+    def badge_versions(self) -> dict[str, int]:
+        return dict(self._badge_versions)
+
+    def person_by_number(self, member_no: str) -> Person | None:
+        """The party member with this member number (党员编号)."""
+        wanted = _number_key(member_no)
+        if not wanted:
+            return None
+        for person in self.org.people:
+            if person.member_no and _number_key(person.member_no) == wanted:
+                return person if person.is_party_member else None
+        return None
+
+    def set_signin_pin(self, person_id: str, pin: str) -> int:
+        """Give a member a new sign-in PIN (hashed on the writer thread);
+        every phone remembered with the old one is forgotten."""
+        version = self._signin_versions.get(person_id, 0) + 1
+        self._signin_versions[person_id] = version
+        self._signin_attempts.pop(person_id, None)
+
+        def write() -> None:
+            self.repo.set_signin_pin(person_id, pin)
+            self.repo.save_signin_attempts(person_id, access.PinAttempts())
+
+        self._queue(write, "")
+        return version
+
+    def sign_in(self, person_id: str, by: RecordedBy, phone: str = "") -> Meeting:
+        """Record that ``person_id`` came to the meeting taking sign-ins, by
+        phone or badge (rules.signin.sign_in); raises SigninRefused and
+        changes nothing when that is not allowed."""
+        meeting = self.signin_meeting()
+        if meeting is None:
+            raise signin.SigninRefused(signin.Refusal.NOT_OPEN, person_id)
+        changed = signin.sign_in(meeting, self.org, person_id, self.now(), by=by, phone=phone)
+        self.save_meeting(changed)
+        return changed
+
+    def sign_in_badge(self, token: str) -> tuple[signin.BadgeCheck, Meeting | None]:
+        """A badge read by the scanner: check it, and sign its owner in.
+        Raises SigninRefused as ``sign_in`` does."""
+        if self._secret is None:
+            return signin.BadgeCheck(None, signin.BadgeProblem.FORGED), None
+        verdict = signin.check_badge(self._secret, token.strip(), self._badge_versions)
+        if not verdict.ok or verdict.person_id is None:
+            return verdict, None
+        return verdict, self.sign_in(verdict.person_id, RecordedBy.BADGE)
 
     # -- changing -------------------------------------------------------------
 
