@@ -4,6 +4,9 @@
     xiaozu [--data DIR] demo                      fill DIR with a demo branch
     xiaozu [--data DIR] import ROSTER.csv         load or update the roster
     xiaozu [--data DIR] check [--json] [--at D]   what is out of order
+    xiaozu [--data DIR] badges [--group G] [--out PATH] [--reissue ID ...]
+                                                  issue members' QR badges and
+                                                  write a printable sheet (HTML)
 
 Exit status: 0 fine, 1 ``check`` found an error-level finding, 2 a usage or
 data error (the message says what to do). Textual is imported only when the
@@ -25,10 +28,26 @@ from typing import TextIO
 from rules.demo import demo_branch
 from rules.engine import check
 from rules.findings import Finding, Severity
-from rules.models import Branch, Organisation
+from rules.models import Branch, Organisation, Person
 from rules.roster import RosterError, apply_roster, parse_roster
-from storage import FileRepository, StorageError, resolve_data_dir, save_records
-from tui.env import KioskEnv, clock_from, idle_seconds_from, lang_from, time_zone
+from rules.signin import badge_token
+from storage import (
+    FileRepository,
+    StorageError,
+    StorageWriteError,
+    resolve_data_dir,
+    save_records,
+)
+from storage.atomic import write_atomically
+from tui.badges import badge_sheet_html
+from tui.env import (
+    KioskEnv,
+    clock_from,
+    idle_seconds_from,
+    lang_from,
+    phone_settings,
+    time_zone,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -44,6 +63,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="data directory (default: $XIAOZU_DATA, else the user data dir)",
     )
     parser.add_argument("--lang", choices=["zh", "en"], help="language (default zh)")
+    parser.add_argument(
+        "--bind",
+        metavar="ADDR",
+        help="address the phone sign-in page listens on (default $XIAOZU_BIND, else 0.0.0.0)",
+    )
+    parser.add_argument(
+        "--port",
+        type=_parse_port,
+        metavar="PORT",
+        help="its port (default $XIAOZU_PORT, else 8765; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--address",
+        metavar="URL",
+        help="the address phones reach it at, written into the code"
+        " (default $XIAOZU_ADDRESS, else http://<this machine's address>:<port>)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="fill an empty data directory with a demo branch")
@@ -65,7 +101,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="check as of noon that day (default: now)",
     )
     chk.set_defaults(run=cmd_check)
+
+    bdg = sub.add_parser(
+        "badges",
+        help="issue the party members' personal QR badges and write a printable sheet",
+        description="Issue each party member's personal QR badge (read by the kiosk's"
+        " USB scanner) and write an HTML sheet of them to print on A4 (or save as PDF"
+        " from the browser). Badges already issued keep their version; --reissue makes"
+        " a new badge for a person, which revokes their older ones.",
+    )
+    bdg.add_argument("--group", metavar="G", help="a group id (default: every active group)")
+    bdg.add_argument(
+        "--out",
+        type=Path,
+        metavar="PATH",
+        help="the sheet's file, .html (default: ./xiaozu-badges-<group|all>-<YYYYMMDD>.html;"
+        " a folder: that name in it)",
+    )
+    bdg.add_argument(
+        "--reissue",
+        action="append",
+        default=[],
+        metavar="PERSON_ID",
+        help="make a new badge for this person, revoking the old one (repeatable)",
+    )
+    bdg.set_defaults(run=cmd_badges)
     return parser
+
+
+def _parse_port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0-65535): {text!r}")
+    return int(text)
 
 
 def _parse_day(text: str) -> date:
@@ -78,12 +145,16 @@ def _parse_day(text: str) -> date:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     tz = time_zone(os.environ)
+    bind, port, address = phone_settings(os.environ, args.bind, args.port, args.address)
     env = KioskEnv(
         data_dir=resolve_data_dir(args.data, os.environ),
         lang=lang_from(args.lang),
         tz=tz,
         clock=clock_from(os.environ, tz),
         idle_seconds=idle_seconds_from(os.environ),
+        phone_bind=bind,
+        phone_port=port,
+        phone_address=address,
     )
     run = getattr(args, "run", None)
     try:
@@ -125,6 +196,8 @@ def cmd_demo(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
         save_records(repo, records)
         for person_id, pin in demo.pins.items():
             repo.set_pin(person_id, pin)
+        for person_id, pin in demo.signin_pins.items():
+            repo.set_signin_pin(person_id, pin)
     org = records.organisation
     print(env.t(f"演示数据已写入 {env.data_dir}", f"Demo data written to {env.data_dir}"), file=out)
     print(
@@ -140,6 +213,20 @@ def cmd_demo(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
     for person_id, pin in demo.pins.items():
         person = org.person(person_id)
         print(f"  {person.name if person else person_id}: {pin}", file=out)
+    print(
+        env.t(
+            "演示签到 PIN(手机签到用:党员编号 / PIN):",
+            "Demo sign-in PINs (for phones: member number / PIN):",
+        ),
+        file=out,
+    )
+    cells = []
+    for person_id, pin in demo.signin_pins.items():
+        person = org.person(person_id)
+        if person is not None:
+            cells.append(f"{person.name} {person.member_no} / {pin}")
+    for start in range(0, len(cells), 2):
+        print("  " + "   ".join(cells[start : start + 2]), file=out)
     return EXIT_OK
 
 
@@ -207,15 +294,7 @@ def cmd_check(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
     now = datetime.combine(args.at, time(12, 0), env.tz) if args.at else env.now()
     repo = FileRepository(env.data_dir, writable=False)
     if repo.organisation() is None:
-        print(
-            env.t(
-                f"xiaozu: {env.data_dir} 中还没有数据。请先导入名册(xiaozu import 名册.csv)"
-                "或生成演示数据(xiaozu demo)。",
-                f"xiaozu: {env.data_dir} holds no data yet. Import a roster first"
-                " (xiaozu import roster.csv) or make the demo (xiaozu demo).",
-            ),
-            file=sys.stderr,
-        )
+        print(_no_data(env), file=sys.stderr)
         return EXIT_USAGE
     records = repo.records()
     findings = check(records, now)
@@ -268,6 +347,181 @@ def print_findings(
         print(f"{mark} [{finding.rule}] {env.t(zh, en)} · {finding.subject.label}", file=out)
         print(f"  {finding.message(env.lang)}", file=out)
         print(f"  {env.t('依据', 'Seed')}:「{finding.seed}」", file=out)
+
+
+# --------------------------------------------------------------------------
+# badges
+
+
+def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
+    """Check everything first (the group, the people to reissue, where the
+    sheet goes), then issue the badges (at most two writes of org.json: the
+    reissued, then the first badges), then write the sheet atomically. If the
+    sheet cannot be written after all, the badges stay issued; running the
+    command again without --reissue prints the same badges."""
+    today = env.now().date()
+    with FileRepository(env.data_dir, writable=True) as repo:
+        org = repo.organisation()
+        if org is None:
+            print(_no_data(env), file=sys.stderr)
+            return EXIT_USAGE
+        if args.group is not None and org.group(args.group) is None:
+            print(_unknown_group(env, org, args.group), file=sys.stderr)
+            return EXIT_USAGE
+        groups = [args.group] if args.group is not None else [g.id for g in org.active_groups]
+        members = [p for g in groups for p in org.members_of(g)]
+        if not members:
+            print(
+                env.t(
+                    "xiaozu: 没有可制作胸卡的党员(所选党小组中没有正式或预备党员)。",
+                    "xiaozu: no one to make a badge for (no full or probationary"
+                    " party member in the chosen groups).",
+                ),
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        member_ids = {p.id for p in members}
+        strangers = [p for p in dict.fromkeys(args.reissue) if p not in member_ids]
+        if strangers:
+            print(_not_in_set(env, strangers, args.group), file=sys.stderr)
+            return EXIT_USAGE
+        path = _sheet_path(args.out, args.group or "all", today)
+        problem = _unwritable(env, path)
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
+
+        before = repo.badge_versions()
+        reissued = list(dict.fromkeys(args.reissue))
+        if reissued:
+            repo.issue_badges(reissued, reissue=True)
+        versions = repo.issue_badges([p.id for p in members])
+        secret = repo.kiosk_secret()
+    badges = [(p, badge_token(secret, p.id, versions[p.id]), versions[p.id]) for p in members]
+    html = badge_sheet_html(org, badges, env.lang, today)
+    try:
+        write_atomically(path, html.encode("utf-8"))
+    except StorageWriteError as exc:
+        print(f"xiaozu: {exc.message(env.lang)}", file=sys.stderr)
+        print(
+            env.t(
+                "胸卡已制作(已记录),但胸卡页没有写出。"
+                "不带 --reissue 再运行一次即可得到同样的胸卡。",
+                "The badges were issued (and recorded), but the sheet was not written."
+                " Run the command again without --reissue to get the same badges.",
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    _report_badges(env, path, members, before, reissued, versions, out)
+    return EXIT_OK
+
+
+def _no_data(env: KioskEnv) -> str:
+    return env.t(
+        f"xiaozu: {env.data_dir} 中还没有数据。请先导入名册(xiaozu import 名册.csv)"
+        "或生成演示数据(xiaozu demo)。",
+        f"xiaozu: {env.data_dir} holds no data yet. Import a roster first"
+        " (xiaozu import roster.csv) or make the demo (xiaozu demo).",
+    )
+
+
+def _unknown_group(env: KioskEnv, org: Organisation, group_id: str) -> str:
+    known = "\n".join(f"  {g.id}  {g.name}" for g in org.groups) or env.t("  (无)", "  (none)")
+    return env.t(
+        f"xiaozu: 没有编号为 {group_id!r} 的党小组。已有的党小组:\n{known}",
+        f"xiaozu: there is no group {group_id!r}. The groups are:\n{known}",
+    )
+
+
+def _not_in_set(env: KioskEnv, person_ids: list[str], group_id: str | None) -> str:
+    where_zh = f"党小组 {group_id} 的党员" if group_id else "各党小组的党员"
+    where_en = f"a party member of group {group_id}" if group_id else "a party member of a group"
+    return env.t(
+        f"xiaozu: {'、'.join(person_ids)} 不是{where_zh},不能补发胸卡。没有制作任何胸卡。"
+        "(ID 印在胸卡上,也可在胸卡页中查到。)",
+        f"xiaozu: {', '.join(person_ids)}: not {where_en}, so no badge can be reissued."
+        " No badge was made. (The ID is printed on each badge.)",
+    )
+
+
+def _sheet_path(out: Path | None, label: str, day: date) -> Path:
+    name = f"xiaozu-badges-{label}-{day:%Y%m%d}.html"
+    if out is None:
+        return Path.cwd() / name
+    return out / name if out.is_dir() else out
+
+
+def _unwritable(env: KioskEnv, path: Path) -> str | None:
+    """Why the sheet cannot go to ``path``, or None if it can (so far as can
+    be told before writing)."""
+    if path.suffix.lower() not in (".html", ".htm"):
+        return env.t(
+            f"xiaozu: 胸卡页是 HTML 文件,请用 .html 结尾的文件名(而不是 {path.name})。"
+            "要 PDF 时,在浏览器中打开它,打印时选“另存为 PDF”。",
+            f"xiaozu: the sheet is an HTML file; give a name ending in .html (not {path.name})."
+            " For a PDF, open it in a browser and print it to PDF.",
+        )
+    parent = path.parent
+    if not parent.is_dir():
+        return env.t(
+            f"xiaozu: 文件夹 {parent} 不存在,胸卡页无法写入。没有制作任何胸卡。",
+            f"xiaozu: the folder {parent} does not exist, so the sheet cannot be written."
+            " No badge was made.",
+        )
+    if not os.access(parent, os.W_OK | os.X_OK) or (
+        path.exists() and (path.is_dir() or not os.access(path, os.W_OK))
+    ):
+        return env.t(
+            f"xiaozu: 无法写入 {path}。没有制作任何胸卡。",
+            f"xiaozu: {path} cannot be written. No badge was made.",
+        )
+    return None
+
+
+def _report_badges(
+    env: KioskEnv,
+    path: Path,
+    members: Sequence[Person],
+    before: dict[str, int],
+    reissued: Sequence[str],
+    versions: dict[str, int],
+    out: TextIO,
+) -> None:
+    by_id = {p.id: p for p in members}
+
+    def names(ids: Sequence[str]) -> str:
+        return env.t("、", ", ").join(
+            env.t(
+                f"{by_id[i].name}({i},第{versions[i]}版)",
+                f"{by_id[i].name} ({i}, version {versions[i]})",
+            )
+            for i in ids
+        )
+
+    print(
+        env.t(
+            f"胸卡页已写入 {path}:{len(members)} 张胸卡。请用浏览器打开,在 A4 纸上打印。",
+            f"Badge sheet written to {path}: {len(members)} badges."
+            " Open it in a browser and print it on A4.",
+        ),
+        file=out,
+    )
+    new = [p.id for p in members if p.id not in before and p.id not in reissued]
+    if new:
+        print(env.t(f"新制作:{names(new)}", f"Newly issued: {names(new)}"), file=out)
+    if reissued:
+        print(
+            env.t(
+                f"补发(旧卡已失效):{names(reissued)}",
+                f"Reissued (older badges revoked): {names(reissued)}",
+            ),
+            file=out,
+        )
+    if not new and not reissued:
+        print(
+            env.t("没有新制作的胸卡,版本不变。", "No badge is new; versions unchanged."), file=out
+        )
 
 
 if __name__ == "__main__":
