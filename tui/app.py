@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App, ComposeResult
@@ -23,6 +24,9 @@ from storage import FileRepository, StorageError
 from tui.env import KioskEnv
 from tui.kiosk import Kiosk, Session
 from tui.messages import RecordsChanged
+
+if TYPE_CHECKING:
+    from tui.phone.server import PhoneServer
 
 
 class ProblemScreen(Screen[None]):
@@ -56,6 +60,8 @@ class XiaozuApp(App[None]):
         super().__init__()
         self.env = env
         self.kiosk: Kiosk | None = None
+        # The phone sign-in page (None until started, or when turned off).
+        self.phone: PhoneServer | None = None
         self._last_activity = time.monotonic()
         self._idle_session: Session | None = None  # whose idle time is counted
 
@@ -79,12 +85,12 @@ class XiaozuApp(App[None]):
             return
         if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, Kiosk):
             self.kiosk = event.worker.result
-            self.kiosk.on_error = lambda error, mid: self.call_from_thread(
-                self.save_failed, error, mid
-            )
+            self.kiosk.on_error = self._write_failed
             from tui.screens.lock import LockScreen
 
             self.push_screen(LockScreen(self.kiosk))
+            if self.env.phone_port is not None:
+                self.serve_phones(self.kiosk)
             # Check often enough that a short idle time (tests) is kept.
             self.set_interval(max(0.05, min(1.0, self.env.idle_seconds / 4)), self._check_idle)
         elif event.state is WorkerState.ERROR:
@@ -101,6 +107,32 @@ class XiaozuApp(App[None]):
             else:
                 text = repr(error)
             self.push_screen(ProblemScreen(text))
+
+    # -- the phone sign-in page ------------------------------------------------------
+
+    @work(exclusive=True, exit_on_error=False, name="phone", group="phone")
+    async def serve_phones(self, kiosk: Kiosk) -> None:
+        """Start the sign-in page on this loop; it then serves in the
+        background until the app ends. A port in use is reported on the
+        sign-in screen (``phone.problem``); badges and marking by hand go on."""
+        from tui.phone.server import PhoneServer, ServerProblem
+
+        server = PhoneServer(kiosk, self.signed_in_by_phone)
+        self.phone = server
+        try:
+            await server.start(
+                self.env.phone_bind, self.env.phone_port or 0, self.env.phone_address
+            )
+        except Exception as error:  # never let the page take the kiosk down
+            server.problem = ServerProblem(
+                f"手机签到不可用:{error!r}", f"Phone sign-in is off: {error!r}"
+            )
+
+    def signed_in_by_phone(self, meeting_id: str) -> None:
+        """A member signed in by phone: the roster shows it at once, and the
+        kiosk counts it as use (it does not lock mid sign-in)."""
+        self.note_activity()
+        self.screen.post_message(RecordsChanged(meeting_id))
 
     # -- navigation -------------------------------------------------------------
 
@@ -127,6 +159,7 @@ class XiaozuApp(App[None]):
         from tui.screens.lock import LockScreen
 
         self.kiosk.end_session()
+        self.kiosk.signin_meeting_id = None  # no sign-in behind a locked screen
         self.clear_notifications()  # a toast of the last session would stay up
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LockScreen):
             self.pop_screen()
@@ -177,6 +210,14 @@ class XiaozuApp(App[None]):
 
     # -- writes that failed ---------------------------------------------------------
 
+    def _write_failed(self, error: StorageError, meeting_id: str) -> None:
+        """From the writer thread, usually; from this thread when a write
+        failed before its callback was even registered."""
+        try:
+            self.call_from_thread(self.save_failed, error, meeting_id)
+        except RuntimeError:  # already on the app's thread
+            self.save_failed(error, meeting_id)
+
     def save_failed(self, error: StorageError, meeting_id: str) -> None:
         """A write did not reach the disk: say so, and show what is stored."""
         self.notify(error.message(self.env.lang), severity="error", timeout=30)
@@ -184,7 +225,9 @@ class XiaozuApp(App[None]):
             self.kiosk.reload()
             self.screen.post_message(RecordsChanged(meeting_id))
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        if self.phone is not None:
+            await self.phone.stop()
         if self.kiosk is not None:
             self.kiosk.close()
 
@@ -205,6 +248,7 @@ SCREENS: dict[str, tuple[str, str]] = {
     "after": ("tui.screens.after", "AfterScreen"),  # (meeting_id)
     "tasks": ("tui.screens.tasks", "TasksScreen"),  # ()
     "branch": ("tui.screens.overview", "OverviewScreen"),  # ()
+    "members": ("tui.screens.members", "MembersScreen"),  # ()
 }
 
 

@@ -16,7 +16,7 @@ import contextlib
 import secrets
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -66,10 +66,13 @@ class Kiosk:
         self.repo = repo
         self.session: Session | None = None
         self.on_error: Callable[[StorageError, str], None] | None = None
+        # The last write that did not reach the disk (for a screen to name it).
+        self.last_error: StorageError | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xiaozu-writer")
         # Queued writes not yet tried, oldest first (a dict keeps the order).
         self._pending: dict[Future[None], None] = {}
         self._pending_lock = threading.Lock()
+        self._failed = 0  # writes failed since the last flush
         self._pin_lock = threading.Lock()  # one PIN check at a time
         # Runs of wrong PINs, read from storage when first needed. Kept over a
         # reload: a failed write must not forgive wrong PINs.
@@ -344,6 +347,22 @@ class Kiosk:
         self._queue(write, "")
         return version
 
+    def issue_badges(self, person_ids: Iterable[str], *, reissue: bool) -> dict[str, int]:
+        """Give each person a badge version at once (1 for a first badge; with
+        ``reissue``, a new version, which revokes their older badges) and
+        queue the write; returns the versions of the people named."""
+        wanted = list(dict.fromkeys(person_ids))
+        for person_id in wanted:
+            if reissue or person_id not in self._badge_versions:
+                self._badge_versions[person_id] = self._badge_versions.get(person_id, 0) + 1
+        versions = {p: self._badge_versions[p] for p in wanted}
+
+        def write() -> None:
+            self.repo.issue_badges(wanted, reissue=reissue)
+
+        self._queue(write, "")
+        return versions
+
     def sign_in(self, person_id: str, by: RecordedBy, phone: str = "") -> Meeting:
         """Record that ``person_id`` came to the meeting taking sign-ins, by
         phone or badge (rules.signin.sign_in); raises SigninRefused and
@@ -418,9 +437,14 @@ class Kiosk:
         future.add_done_callback(lambda f: self._written(f, meeting_id))
 
     def _written(self, future: Future[None], meeting_id: str) -> None:
-        with self._pending_lock:
-            self._pending.pop(future, None)
         error = future.exception()
+        with self._pending_lock:
+            if isinstance(error, StorageError):
+                # Before the write leaves the queue: a screen that finds the
+                # queue empty also finds the failure.
+                self.last_error = error
+                self._failed += 1
+            self._pending.pop(future, None)
         if error is None:
             return
         if isinstance(error, StorageError) and self.on_error is not None:
@@ -443,7 +467,11 @@ class Kiosk:
                 await asyncio.shield(asyncio.wrap_future(future))
             except StorageError:
                 ok = False
-        return ok
+        # A write that failed before this call (and so left the queue) counts
+        # too: True means every write since the last flush reached the disk.
+        with self._pending_lock:
+            failed, self._failed = self._failed, 0
+        return ok and not failed
 
     def _queued(self) -> list[Future[None]]:
         with self._pending_lock:

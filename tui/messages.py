@@ -10,7 +10,8 @@ from textual.message import Message
 
 @dataclass
 class RecordsChanged(Message):
-    """The records were read again from disk (after a failed write): screens
-    showing records refresh themselves."""
+    """The records changed behind the screen's back — read again from disk
+    after a failed write, or a member signed in by phone: screens showing
+    records refresh themselves."""
 
     meeting_id: str = ""

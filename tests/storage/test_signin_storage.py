@@ -602,6 +602,8 @@ BAD_VERSIONS: dict[str, Callable[[dict[str, object]], None]] = {
     "zero": _set("version", 0),
     "missing": _drop("version"),
 }
+
+
 @pytest.mark.parametrize("change", list(BAD_VERSIONS.values()), ids=list(BAD_VERSIONS))
 @pytest.mark.usefixtures("demo_dir")
 def test_a_damaged_signin_pin_version_is_reported_and_left_alone(

@@ -26,6 +26,13 @@ LEADER_G1 = "p04"  # 李志强, 第一党小组组长
 LEADER_G3 = "p15"  # 林晓, 第三党小组组长 (probationary: an L1 finding)
 
 
+#: The address the test kiosk writes into its code (None in a test: the
+#: server's real loopback address and port, to reach it over HTTP).
+PHONE_ADDRESS = "HTTP://192.168.1.20:8765"
+#: A fixed signing key, so that codes drawn on screen are the same every run.
+SECRET_FILE = "xiaozu-secret-v1\n" + "5a" * 32 + "\n"
+
+
 class Clock:
     """A clock the test moves by hand."""
 
@@ -44,6 +51,8 @@ def demo_dir(tmp_path: Path) -> Path:
         save_records(repo, demo.records)
         for person_id, pin in demo.pins.items():
             repo.set_pin(person_id, pin)
+    (data / "secret.key").write_text(SECRET_FILE, encoding="ascii")
+    (data / "secret.key").chmod(0o600)
     return data
 
 
@@ -60,7 +69,10 @@ def clock() -> Clock:
 @pytest.fixture
 def make_kiosk_app(demo_dir: Path, clock: Clock) -> Callable[..., XiaozuApp]:
     def factory(
-        lang: str = "zh", idle_seconds: float = 300.0, data: Path | None = None
+        lang: str = "zh",
+        idle_seconds: float = 300.0,
+        data: Path | None = None,
+        phone_address: str | None = PHONE_ADDRESS,
     ) -> XiaozuApp:
         env = KioskEnv(
             data_dir=data or demo_dir,
@@ -68,6 +80,11 @@ def make_kiosk_app(demo_dir: Path, clock: Clock) -> Callable[..., XiaozuApp]:
             tz=TZ,
             clock=clock,
             idle_seconds=idle_seconds,
+            # The phone page on loopback, on any free port, under a fixed
+            # address so that codes (and snapshots) do not depend on either.
+            phone_bind="127.0.0.1",
+            phone_port=0,
+            phone_address=phone_address,
         )
         return make_app(env)
 

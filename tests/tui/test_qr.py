@@ -22,9 +22,11 @@ from tests.tui.conftest import NOW
 from tui.widgets.qr import QRCode, half_block_lines, qr_matrix
 
 SCALE = 4
-# A real sign-in URL: the kiosk's address and a real room token (74 chars).
-URL = "http://192.168.1.20:8765/s/m-g1-2026-12?t=" + room_token(b"secret", "m-g1-2026-12", NOW)
-URL_60 = "http://192.168.1.20:8765/s/m-g1-2026-12?t=2963000.AbCdEfGhIj"
+# A real sign-in address: the kiosk's address and a real room token (53
+# characters, all in the QR code's alphanumeric set).
+URL = "HTTP://192.168.1.20:8765/S/" + room_token(b"secret", "m-g1-2026-12", NOW)
+# A kiosk named by a long host name instead (64 characters).
+URL_60 = "HTTP://KIOSK-ROOM-3.EXAMPLE.CN:8765/S/" + room_token(b"secret", "m-g1", NOW)
 
 _TOP_DARK = {"█": True, "▀": True, "▄": False, " ": False}
 _BOTTOM_DARK = {"█": True, "▀": False, "▄": True, " ": False}
@@ -163,12 +165,13 @@ async def test_widget_draws_the_lines_black_on_white_within_80x24(data: str, the
 
 
 async def test_sizes_at_80x24() -> None:
-    """The sizes the report quotes: a 60-character URL is version 4
-    (33 + 8 = 41 modules, 21 lines); a real 74-character sign-in URL is
-    version 5 (37 + 8 = 45 modules, 23 lines). Both fit in 80x24."""
-    assert len(URL_60) == 60 and len(URL) == 74
+    """The sizes the report quotes: a sign-in address with an IPv4 address
+    (53 characters) is version 3 (29 + 8 = 37 modules, 19 lines), which fits
+    beside the roster at 80x24; with a long host name (64 characters) it is
+    version 4 (33 + 8 = 41 modules, 21 lines)."""
+    assert len(URL) == 53 and len(URL_60) == 64
+    assert len(qr_matrix(URL)) == 37 and len(half_block_lines(qr_matrix(URL))) == 19
     assert len(qr_matrix(URL_60)) == 41 and len(half_block_lines(qr_matrix(URL_60))) == 21
-    assert len(qr_matrix(URL)) == 45 and len(half_block_lines(qr_matrix(URL))) == 23
 
 
 async def test_changing_data_redraws_and_resizes() -> None:
@@ -179,7 +182,7 @@ async def test_changing_data_redraws_and_resizes() -> None:
         assert widget.size.width == 29
         widget.data = URL
         await pilot.pause()
-        assert widget.size.width == 45
+        assert widget.size.width == 37
         strips = [widget.render_line(y) for y in range(widget.size.height)]
         assert _decode(_raster(_cells_of_strips(strips))) == [URL]
         widget.data = ""

@@ -43,6 +43,7 @@ _ENGLISH = {
     "home.after": "After",
     "home.tasks": "Tasks",
     "home.branch": "Branch",
+    "home.members": "Sign-in setup",
     "home.lock": "Lock",
 }
 
@@ -57,6 +58,7 @@ class HomeScreen(Screen[None]):
         Binding("a", "after", "会后", id="home.after"),
         Binding("t", "tasks", "任务", id="home.tasks"),
         Binding("b", "branch", "支部", id="home.branch"),
+        Binding("s", "members", "签到设置", id="home.members"),
         Binding("ctrl+l", "lock", "锁定", id="home.lock"),
     ]
 
@@ -270,6 +272,9 @@ class HomeScreen(Screen[None]):
 
     def action_branch(self) -> None:
         self.app.open_screen("branch")
+
+    def action_members(self) -> None:
+        self.app.open_screen("members")
 
     def action_lock(self) -> None:
         self.app.lock()

@@ -17,18 +17,20 @@ congress (党员大会, B1).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from textual import getters, on
+from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Footer, Header, Input, Static, TextArea
 
-from rules import flow
+from rules import flow, signin
 from rules.flow import STEP_LABELS, FlowError
 from rules.models import AttendanceStatus, Meeting, Person, Step
+from rules.signin import BadgeProblem, Refusal, SigninRefused
 from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.home import KIND_LABELS
@@ -63,7 +65,23 @@ _ENGLISH = {
     "meeting.next": "Next step",
     "meeting.finalise": "Finalise",
     "meeting.view1": "Steps",
+    "meeting.code": "Large code",
 }
+
+#: What the kiosk says when a badge cannot sign its owner in.
+BADGE_REFUSALS: dict[Refusal, tuple[str, str]] = {
+    Refusal.NOT_OPEN: ("现在不在签到时间。", "The meeting is not taking sign-ins now."),
+    Refusal.NOT_MEMBER: (
+        "{name}不是本次会议的党员;列席人员请在名单中登记。",
+        "{name} is not a member at this meeting; mark guests on the roster.",
+    ),
+    Refusal.ALREADY: ("{name}已经签到。", "{name} is already signed in."),
+    Refusal.PHONE_USED: ("{name}:这部手机已为他人签到。", "{name}: phone already used."),
+}
+
+#: A badge's scan is typed by the scanner in one burst; a pause this long
+#: ends it (a person typing "B" by hand is not a scanner).
+SCAN_PAUSE = 1.0
 
 #: The panels, by the step they show.
 PANELS: dict[Step, tuple[type[StepPanel], str]] = {
@@ -90,6 +108,7 @@ class MeetingScreen(Screen[None]):
         Binding("ctrl+o", "start", "开始会议", id="meeting.start"),
         Binding("ctrl+n", "next", "下一步", id="meeting.next"),
         Binding("ctrl+f", "finalise", "定稿", id="meeting.finalise"),
+        Binding("q", "large_code", "放大二维码", id="meeting.code"),
         Binding("1", "view(1)", "环节", key_display="1-5", id="meeting.view1"),
         Binding("2", "view(2)", "环节二", show=False, id="meeting.view2"),
         Binding("3", "view(3)", "环节三", show=False, id="meeting.view3"),
@@ -98,6 +117,7 @@ class MeetingScreen(Screen[None]):
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     title_line = getters.query_one("#meeting-title", Static)
     indicator = getters.query_one("#meeting-steps", StepIndicator)
@@ -112,6 +132,8 @@ class MeetingScreen(Screen[None]):
         # The step on screen: the meeting's own, or an earlier one looked back at.
         self.viewing = panel_step(self.meeting.step)
         self._bindings_for: tuple[Step, Step] | None = None
+        self._scan: list[str] | None = None  # a badge being read by the scanner
+        self._scan_at = 0.0
         localise_bindings(self, self.env.lang, _ENGLISH)
 
     @property
@@ -140,6 +162,10 @@ class MeetingScreen(Screen[None]):
         self.refresh_view()
         self.current_panel().focus_main()
 
+    def on_unmount(self) -> None:
+        if self.kiosk.signin_meeting_id == self.meeting_id:
+            self.kiosk.signin_meeting_id = None
+
     def on_screen_resume(self) -> None:
         if self.is_mounted:
             self.refresh_view()
@@ -167,6 +193,11 @@ class MeetingScreen(Screen[None]):
     def refresh_view(self) -> None:
         """Show the meeting as it stands: the indicator and the panel on screen."""
         meeting = self.meeting
+        # Phones and badges sign in to this meeting while it is in its steps.
+        if signin.open_for_signin(meeting):
+            self.kiosk.signin_meeting_id = meeting.id
+        elif self.kiosk.signin_meeting_id == meeting.id:
+            self.kiosk.signin_meeting_id = None
         self.indicator.step = meeting.step
         self.indicator.viewing = self.viewing
         self.switcher.current = PANELS[self.viewing][1]
@@ -235,6 +266,8 @@ class MeetingScreen(Screen[None]):
             return step is Step.RECORD
         if action == "view":
             return step.held
+        if action == "large_code":
+            return signin.open_for_signin(self.meeting)
         return True
 
     def action_back(self) -> None:
@@ -245,9 +278,8 @@ class MeetingScreen(Screen[None]):
         if self.attempt(lambda m: flow.start(m, org, self.kiosk.now())) is None:
             self.say(
                 self.env.t(
-                    "会议开始。请逐一登记出席情况:P 出席 · L 迟到 · V 请假 · A 缺席。",
-                    "The meeting is open. Mark each person: P present · L late · V leave"
-                    " · A absent.",
+                    "会议开始。请扫码或刷胸卡签到;登记:P 出席 L 迟到 V 请假 A 缺席。",
+                    "Open. Scan the code or a badge; or mark: P present L late V leave A absent.",
                 )
             )
 
@@ -295,6 +327,77 @@ class MeetingScreen(Screen[None]):
         )
 
     # -- step one: attendance -------------------------------------------------------------
+
+    def action_large_code(self) -> None:
+        from tui.screens.signin_code import SigninCodeScreen
+
+        self.app.push_screen(SigninCodeScreen(self.kiosk, self.meeting_id))
+
+    def on_key(self, event: events.Key) -> None:
+        """A badge read by a USB scanner arrives as typed keys: "B1.…" and
+        Enter. Once a "B" starts a scan while sign-in is open (and no text
+        box has the keyboard), the keys go to the scan, not to the roster's
+        shortcuts, until Enter or a pause."""
+        if not signin.open_for_signin(self.meeting) or isinstance(self.focused, Input | TextArea):
+            self._scan = None
+            return
+        now = time.monotonic()
+        if self._scan is not None and now - self._scan_at > SCAN_PAUSE:
+            self._scan = None
+        if self._scan is None:
+            if event.character != "B":
+                return
+            self._scan = []
+        self._scan_at = now
+        event.stop()
+        event.prevent_default()
+        if event.key == "enter":
+            token, self._scan = "".join(self._scan), None
+            self.badge_read(token)
+        elif event.key == "escape":
+            self._scan = None
+        elif event.character and event.character.isprintable():
+            self._scan.append(event.character)
+
+    def badge_read(self, token: str) -> None:
+        """Sign in the owner of a scanned badge, or say why not."""
+        t = self.env.t
+        try:
+            verdict, changed = self.kiosk.sign_in_badge(token)
+        except SigninRefused as refusal:
+            name = self.kiosk.name(refusal.person_id)
+            zh, en = BADGE_REFUSALS[refusal.refusal]
+            self.say(t(zh, en).format(name=name), error=True)
+            return
+        if verdict.problem is BadgeProblem.REVOKED:
+            name = self.kiosk.name(verdict.person_id)
+            self.say(
+                t(
+                    f"{name}的这张胸卡已作废(已补发新卡),请用新卡、手机,或在名单中登记。",
+                    f"This badge of {name} was revoked (a new one was issued); use the new"
+                    " badge, a phone, or mark by hand.",
+                ),
+                error=True,
+            )
+            return
+        if not verdict.ok or changed is None or verdict.person_id is None:
+            self.say(
+                t(
+                    "这不是本支部有效的胸卡。请重新刷卡,或在名单中登记。",
+                    "That is not a valid badge of this branch. Scan again, or mark by hand.",
+                ),
+                error=True,
+            )
+            return
+        record = changed.attendance_of(verdict.person_id)
+        status = t(*ATTENDANCE_LABELS[record.status]) if record else ""
+        self.refresh_view()
+        self.say(
+            t(
+                f"{self.kiosk.name(verdict.person_id)} 刷胸卡签到:{status}。",
+                f"{self.kiosk.name(verdict.person_id)} signed in by badge: {status}.",
+            )
+        )
 
     @on(Roster.Mark)
     def _mark(self, event: Roster.Mark) -> None:

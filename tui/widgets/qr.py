@@ -49,6 +49,14 @@ def qr_matrix(data: str) -> list[list[bool]]:
     return [[bool(module) for module in row] for row in code.get_matrix()]
 
 
+def scaled(matrix: list[list[bool]], scale: int) -> list[list[bool]]:
+    """Each module as a ``scale`` x ``scale`` square of modules (a half block
+    is about square, so the code stays square at any scale)."""
+    if scale == 1:
+        return matrix
+    return [[m for m in row for _ in range(scale)] for row in matrix for _ in range(scale)]
+
+
 def half_block_lines(matrix: list[list[bool]]) -> list[str]:
     """Two module rows per line (see the module docstring for the
     convention). An odd last row is paired with a light row."""
@@ -73,26 +81,29 @@ class QRCode(Widget):
     """
 
     data: reactive[str] = reactive("", layout=True)
+    scale: reactive[int] = reactive(1, layout=True)
 
     def __init__(
         self,
         data: str = "",
         *,
+        scale: int = 1,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._cache: tuple[str, list[str]] = ("", [])
+        self._cache: tuple[str, int, list[str]] = ("", 1, [])
         self.set_reactive(QRCode.data, data)
+        self.set_reactive(QRCode.scale, scale)
 
     @property
     def lines(self) -> list[str]:
         """The half-block lines for the current ``data`` (none when empty)."""
-        if self._cache[0] != self.data:
-            lines = half_block_lines(qr_matrix(self.data)) if self.data else []
-            self._cache = (self.data, lines)
-        return self._cache[1]
+        if self._cache[:2] != (self.data, self.scale):
+            matrix = scaled(qr_matrix(self.data), self.scale) if self.data else []
+            self._cache = (self.data, self.scale, half_block_lines(matrix) if matrix else [])
+        return self._cache[2]
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         lines = self.lines

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from textual import getters
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from rules import flow
 from rules.models import AttendanceStatus, Meeting, Organisation
 from tui.env import KioskEnv
+from tui.kiosk import Kiosk
 from tui.screens.meeting_steps.base import StepPanel
 from tui.widgets.roster import ATTENDANCE_LABELS, Roster, roster_entries
+from tui.widgets.signin_code import SigninCode
 
 
 def numbered(topics: tuple[str, ...], env: KioskEnv, current: int | None = None) -> list[str]:
@@ -82,18 +84,40 @@ def opening_report(meeting: Meeting, org: Organisation, env: KioskEnv) -> str:
 
 
 class OpeningStep(StepPanel):
+    """The roster and the leader's report on the left; on the right the code
+    members scan to sign themselves in (SPEC §3)."""
+
     roster = getters.query_one(Roster)
     head = getters.query_one("#opening-head", Static)
     report = getters.query_one("#opening-text", Static)
+    hint = getters.query_one("#signin-hint", Static)
 
     def compose(self) -> ComposeResult:
-        yield Roster(self.env, id="meeting-roster")
-        with VerticalScroll(id="opening-report", classes="step-scroll"):
-            yield Static("", classes="step-head", id="opening-head", markup=False)
-            yield Static("", id="opening-text", markup=False)
+        kiosk = getattr(self.app, "kiosk", None)
+        with Horizontal(id="opening-row"):
+            with Vertical(id="opening-left"):
+                yield Static("", id="signin-hint", markup=False)
+                yield Roster(self.env, id="meeting-roster")
+                with VerticalScroll(id="opening-report", classes="step-scroll"):
+                    yield Static("", classes="step-head", id="opening-head", markup=False)
+                    yield Static("", id="opening-text", markup=False)
+            if isinstance(kiosk, Kiosk):
+                yield SigninCode(kiosk, id="opening-code")
 
     def refresh_content(self) -> None:
         state = self.state
+        expected = flow.expected_attendees(state.meeting, state.org)
+        came = sum(
+            1
+            for p in expected
+            if (r := state.meeting.attendance_of(p.id)) is not None and r.status.attended
+        )
+        self.hint.update(
+            self.env.t(
+                f"已到 {came}/{len(expected)} · 扫右侧二维码或刷胸卡签到",
+                f"{came}/{len(expected)} here · scan the code or a badge",
+            )
+        )
         self.roster.show(roster_entries(state.meeting, state.org, self.env))
         self.head.update(self.env.t("党小组长报告", "The leader's opening"))
         self.report.update(opening_report(state.meeting, state.org, self.env))

@@ -1,0 +1,440 @@
+"""Sign-in setup (签到设置): members' sign-in PINs and badges (SPEC §3).
+
+A party member signs in by phone with their member number (党员编号) and a
+personal sign-in PIN, or with a personal badge read by the scanner. Here the
+group leader, or the branch secretary, sets a member's PIN (4–8 digits,
+stored hashed: a new one makes every phone remembered with the old one sign
+in afresh) and issues or reissues their badge (a new badge revokes the old
+one) with a printable sheet. A group leader sees their own group's members;
+the secretary and the organisation member see every group's (SPEC §4).
+Opened from home with S; Escape goes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import getters, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from rules.models import Person
+from rules.signin import badge_token
+from storage import StorageError, StorageWriteError
+from storage.atomic import write_atomically
+from tui.badges import badge_sheet_html
+from tui.env import KioskEnv
+from tui.kiosk import Kiosk
+from tui.messages import RecordsChanged
+from tui.widgets.bindings import localise_bindings
+
+_ENGLISH = {
+    "members.pin": "Set PIN",
+    "members.badge": "Badge",
+    "members.back": "Back",
+    "pin.save": "Save",
+    "pin.cancel": "Cancel",
+}
+
+PIN_LENGTHS = (4, 8)
+_PIN_RE = re.compile(r"[0-9]{4,8}", re.ASCII)
+
+#: Where the kiosk writes a member's badge sheet, under the data directory.
+BADGE_FOLDER = "badges"
+
+
+def normalise_pin(typed: str) -> str | None:
+    """The PIN as stored, or None when it is not 4–8 digits. Full-width
+    digits (a Chinese input method) count as the digits they look like."""
+    pin = unicodedata.normalize("NFKC", typed)
+    return pin if _PIN_RE.fullmatch(pin) else None
+
+
+def badge_sheet_path(data_dir: Path, person_id: str, version: int) -> Path:
+    return data_dir / BADGE_FOLDER / f"{person_id}-v{version}.html"
+
+
+class PinDialog(ModalScreen[str | None]):
+    """A new sign-in PIN, typed twice and never shown.
+
+    Dismissed with the PIN (normalised) when both agree and are 4–8 digits,
+    or None on Escape. A refusal clears both fields and says why.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", id="pin.save"),
+        Binding("escape", "cancel", "取消", id="pin.cancel"),
+    ]
+
+    first = getters.query_one("#pin-first", Input)
+    again = getters.query_one("#pin-again", Input)
+    error_line = getters.query_one("#pin-error", Static)
+
+    def __init__(self, env: KioskEnv, member: Person, version: int | None) -> None:
+        super().__init__()
+        self.env = env
+        self.member = member
+        self.version = version
+        localise_bindings(self, env.lang, _ENGLISH)
+
+    def compose(self) -> ComposeResult:
+        t, name = self.env.t, self.member.name
+        if self.version is None:
+            note = t(
+                f"{name} 还没有签到 PIN。请让本人选定 4–8 位数字,在此输入两次。",
+                f"{name} has no sign-in PIN yet. Let them choose 4–8 digits; type it twice.",
+            )
+        else:
+            note = t(
+                f"{name} 已有第{self.version}版签到 PIN。设置新的 PIN 后,旧 PIN 立即失效,"
+                "手机上记住的登录也须重新输入。",
+                f"{name} has sign-in PIN version {self.version}. A new PIN replaces it at"
+                " once, and phones that remembered the old one must sign in again.",
+            )
+        with Vertical(id="pin-dialog"):
+            yield Static(
+                t(f"设置签到 PIN:{name}", f"Set the sign-in PIN: {name}"),
+                id="pin-title",
+                markup=False,
+            )
+            yield Static(note, id="pin-note", markup=False)
+            yield Static(t("新 PIN(4–8 位数字)", "New PIN (4–8 digits)"), classes="pin-label")
+            yield Input(password=True, id="pin-first", max_length=16)
+            yield Static(t("再输入一次", "Once more"), classes="pin-label")
+            yield Input(password=True, id="pin-again", max_length=16)
+            yield Static("", id="pin-error", markup=False)
+            yield Static(
+                t(
+                    "Enter 下一项/保存 · Ctrl+S 保存 · Esc 取消",
+                    "Enter next/save · Ctrl+S save · Esc cancel",
+                ),
+                id="pin-keys",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.first.focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter goes on to the second field; there it saves."""
+        event.stop()
+        if event.input is self.first:
+            self.again.focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        t = self.env.t
+        typed, repeated = self.first.value, self.again.value
+        pin = normalise_pin(typed)
+        if pin is None:
+            problem = t(
+                "PIN 须为 4–8 位数字(不能有字母、空格或符号)。请重新输入。",
+                "A PIN is 4 to 8 digits (no letters, spaces or signs). Type it again.",
+            )
+        elif normalise_pin(repeated) != pin:
+            problem = t(
+                "两次输入的 PIN 不一致,没有保存。请重新输入两次。",
+                "The two PINs differ; nothing was saved. Type it twice again.",
+            )
+        else:
+            self.dismiss(pin)
+            return
+        self.first.clear()
+        self.again.clear()
+        self.first.focus()
+        self.error_line.update(problem)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    person: Person
+    group_name: str
+
+
+class MembersScreen(Screen[None]):
+    """The members' sign-in PINs and badges, for the session's group (or,
+    for a branch admin, the whole branch)."""
+
+    BINDINGS = [
+        Binding("e", "set_pin", "设置 PIN", id="members.pin"),
+        Binding("b", "badge", "胸卡", id="members.badge"),
+        Binding("escape", "back", "返回", id="members.back"),
+    ]
+
+    title_line = getters.query_one("#members-title", Static)
+    table = getters.query_one("#members-table", DataTable)
+    message_line = getters.query_one("#members-message", Static)
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        super().__init__()
+        self.kiosk = kiosk
+        self.env = kiosk.env
+        self.rows: list[MemberRow] = []
+        # A member whose badge B would reissue, once B is pressed again.
+        self._reissue_pending: str | None = None
+        localise_bindings(self, self.env.lang, _ENGLISH)
+
+    @property
+    def whole_branch(self) -> bool:
+        session = self.kiosk.session
+        return session is not None and session.branch_admin
+
+    def compose(self) -> ComposeResult:
+        t = self.env.t
+        yield Header()
+        yield Static("", id="members-title", markup=False)
+        table: DataTable[str] = DataTable(id="members-table", cursor_type="row", zebra_stripes=True)
+        columns = [t("姓名", "Name")]
+        if self.whole_branch:
+            columns.append(t("党小组", "Group"))
+        columns += [t("党员编号", "Member no."), t("签到 PIN", "Sign-in PIN"), t("胸卡", "Badge")]
+        table.add_columns(*columns)
+        yield table
+        yield Static(
+            t(
+                "Enter 或 E:设置所选党员的签到 PIN · B:制作或补发胸卡(补发后旧卡失效)· Esc 返回",
+                "Enter or E: set the member's sign-in PIN · B: make or reissue their badge"
+                " (a new badge revokes the old) · Esc back",
+            ),
+            id="members-hint",
+        )
+        yield Static("", id="members-message", markup=False)
+        yield Footer()
+
+    # -- showing ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.refresh_content()
+        self.table.focus()
+
+    @on(RecordsChanged)
+    def _records_changed(self) -> None:
+        self.refresh_content()
+
+    def members(self) -> list[MemberRow]:
+        """The party members this session may look after, by group in the
+        roster's order (members of no group last)."""
+        org = self.kiosk.org
+        session = self.kiosk.session
+        if session is None:
+            return []
+        names = {g.id: g.name for g in org.groups}
+        if self.whole_branch:
+            order = {g.id: i for i, g in enumerate(org.groups)}
+            people = sorted(
+                org.party_members, key=lambda p: order.get(p.group_id or "", len(order))
+            )
+        elif session.group_id is not None:
+            people = list(org.members_of(session.group_id))
+        else:
+            people = []
+        return [MemberRow(p, names.get(p.group_id or "", "—")) for p in people]
+
+    def refresh_content(self) -> None:
+        t = self.env.t
+        keep = self.selected.id if self.selected is not None else None
+        self.rows = self.members()
+        with_pin = sum(1 for r in self.rows if self.kiosk.signin_version(r.person.id))
+        badges = self.kiosk.badge_versions()
+        with_badge = sum(1 for r in self.rows if r.person.id in badges)
+        where = t("全支部", "whole branch") if self.whole_branch else self.kiosk.group_name()
+        total = len(self.rows)
+        self.title_line.update(
+            t(
+                f"签到设置 · {where} · 党员 {total} 人 · 已设 PIN {with_pin} 人"
+                f" · 已制作胸卡 {with_badge} 人",
+                f"Sign-in setup · {where} · {total} members · {with_pin} with a PIN"
+                f" · {with_badge} with a badge",
+            )
+        )
+        table = self.table
+        table.clear()
+        for row in self.rows:
+            table.add_row(*self._cells(row, badges), key=row.person.id)
+        for index, row in enumerate(self.rows):
+            if row.person.id == keep:
+                table.move_cursor(row=index, animate=False)
+                break
+        self.refresh_bindings()
+
+    def _cells(self, row: MemberRow, badges: dict[str, int]) -> list[str]:
+        t, person = self.env.t, row.person
+        pin = self.kiosk.signin_version(person.id)
+        badge = badges.get(person.id)
+        cells = [person.name]
+        if self.whole_branch:
+            cells.append(row.group_name)
+        cells += [
+            person.member_no or "—",
+            t(f"已设置·第{pin}版", f"set · v{pin}") if pin else t("未设置", "not set"),
+            t(f"第{badge}版", f"v{badge}") if badge else t("未制作", "none"),
+        ]
+        return cells
+
+    @property
+    def selected(self) -> Person | None:
+        if not self.is_mounted or not self.rows:
+            return None
+        row = self.table.cursor_row
+        return self.rows[row].person if 0 <= row < len(self.rows) else None
+
+    @on(DataTable.RowHighlighted, "#members-table")
+    def _highlighted(self) -> None:
+        self._reissue_pending = None
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message_line.update(text)
+        self.message_line.set_class(error, "-error")
+        if error:
+            self.notify(text, severity="error")
+
+    # -- keys ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("set_pin", "badge"):
+            return True if self.selected is not None else None
+        return True
+
+    @on(DataTable.RowSelected, "#members-table")
+    def _row_selected(self) -> None:
+        self.action_set_pin()
+
+    def action_set_pin(self) -> None:
+        member = self.selected
+        if member is not None:
+            self.set_pin(member)
+
+    def action_badge(self) -> None:
+        member = self.selected
+        if member is None:
+            return
+        t = self.env.t
+        if self.kiosk.secret is None:
+            problem = self.kiosk.secret_problem
+            why = problem.message(self.env.lang) if problem is not None else ""
+            self._say(
+                t(
+                    f"无法制作胸卡:读不到本终端的签名密钥。{why}",
+                    f"No badge can be made: the kiosk's signing key cannot be read. {why}",
+                ),
+                error=True,
+            )
+            return
+        version = self.kiosk.badge_versions().get(member.id)
+        if version is not None and self._reissue_pending != member.id:
+            # Reissuing revokes a badge that works: ask once more.
+            self._reissue_pending = member.id
+            self._say(
+                t(
+                    f"{member.name} 已有第{version}版胸卡。再按 B 补发新卡,旧卡将立即失效。",
+                    f"{member.name} has badge version {version}. Press B again to make a"
+                    " new one; the old badge stops working at once.",
+                )
+            )
+            return
+        self._reissue_pending = None
+        self.make_badge(member)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    # -- changing -------------------------------------------------------------------
+
+    @work(exclusive=True, group="members-pin", exit_on_error=False)
+    async def set_pin(self, member: Person) -> None:
+        """Ask for the new PIN; store it; say so only once it is on disk."""
+        t = self.env.t
+        dialog = PinDialog(self.env, member, self.kiosk.signin_version(member.id))
+        pin = await self.app.push_screen_wait(dialog)
+        if pin is None:
+            return
+        failed_before = self.kiosk.last_error
+        version = self.kiosk.set_signin_pin(member.id, pin)
+        self.refresh_content()
+        self._say(t("正在保存…", "Saving…"))
+        if await self._stored(failed_before):
+            self._say(
+                t(
+                    f"已保存:{member.name} 的签到 PIN 已设置(第{version}版)。"
+                    "这部手机之前记住的登录已失效。",
+                    f"Saved: {member.name}'s sign-in PIN is set (version {version})."
+                    " Phones that remembered the old one must sign in again.",
+                )
+            )
+        else:
+            what = t("签到 PIN 没有保存", "The sign-in PIN was not saved")
+            self._say(self._not_saved(what), error=True)
+
+    @work(exclusive=True, group="members-badge", exit_on_error=False)
+    async def make_badge(self, member: Person) -> None:
+        """Issue (or reissue) the member's badge; once that is on disk, write
+        their printable sheet."""
+        t = self.env.t
+        secret = self.kiosk.secret
+        if secret is None:
+            return
+        failed_before = self.kiosk.last_error
+        version = self.kiosk.issue_badges([member.id], reissue=True)[member.id]
+        self.refresh_content()
+        self._say(t("正在制作胸卡…", "Making the badge…"))
+        if not await self._stored(failed_before):
+            self._say(self._not_saved(t("胸卡没有制作", "No badge was made")), error=True)
+            return
+        org, lang, today = self.kiosk.org, self.env.lang, self.kiosk.today()
+        path = badge_sheet_path(self.env.data_dir, member.id, version)
+
+        def write_sheet() -> None:
+            token = badge_token(secret, member.id, version)
+            html = badge_sheet_html(org, [(member, token, version)], lang, today)
+            write_atomically(path, html.encode("utf-8"))
+
+        try:
+            await asyncio.to_thread(write_sheet)
+        except (StorageWriteError, ValueError) as error:
+            why = error.message(lang) if isinstance(error, StorageWriteError) else str(error)
+            self._say(
+                t(
+                    f"{member.name} 的胸卡已制作(第{version}版,旧卡已失效),但胸卡页没有写出:{why}",
+                    f"{member.name}'s badge version {version} is issued (older ones no longer"
+                    f" work), but its sheet was not written: {why}",
+                ),
+                error=True,
+            )
+            return
+        revoked = (
+            t(f"第{version - 1}版旧卡已失效。", f" Badge version {version - 1} no longer works.")
+            if version > 1
+            else ""
+        )
+        self._say(
+            t(
+                f"已制作{member.name}的第{version}版胸卡。{revoked}胸卡页:{path}"
+                "(用浏览器打开,在 A4 纸上打印)",
+                f"Made {member.name}'s badge, version {version}.{revoked} The sheet: {path}"
+                " (open it in a browser and print it on A4).",
+            )
+        )
+
+    async def _stored(self, failed_before: StorageError | None) -> bool:
+        """Whether the writes just queued reached the disk. ``flush`` only
+        answers for writes still queued when it is called, so a write that
+        failed sooner is caught by the kiosk's last failure changing."""
+        flushed = await self.kiosk.flush()
+        return flushed and self.kiosk.last_error is failed_before
+
+    def _not_saved(self, what: str) -> str:
+        error = self.kiosk.last_error
+        why = error.message(self.env.lang) if error is not None else ""
+        return self.env.t(f"{what}:{why}", f"{what}: {why}")
