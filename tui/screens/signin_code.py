@@ -117,5 +117,3 @@ class SigninCodeScreen(ModalScreen[None]):
         self.count_line.update(
             t(f"已到 {len(came)}/{len(expected)}:", f"Here {len(came)}/{len(expected)}: ") + names
         )
-
-
