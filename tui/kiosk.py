@@ -73,7 +73,11 @@ class Kiosk:
         self._pending: dict[Future[None], None] = {}
         self._pending_lock = threading.Lock()
         self._failed = 0  # writes failed since the last flush
-        self._pin_lock = threading.Lock()  # one PIN check at a time
+        # One PIN check at a time per person (their run of wrong PINs is read,
+        # judged and replaced as one step); different people in parallel, as
+        # scrypt releases the GIL and the kiosk has more than one core.
+        self._pin_locks: dict[str, threading.Lock] = {}
+        self._pin_locks_guard = threading.Lock()
         # Runs of wrong PINs, read from storage when first needed. Kept over a
         # reload: a failed write must not forgive wrong PINs.
         self._pin_attempts: dict[str, access.PinAttempts] = {}
@@ -290,7 +294,9 @@ class Kiosk:
         verify: Callable[[], bool],
         save: Callable[[str, access.PinAttempts], None],
     ) -> access.PinVerdict:
-        with self._pin_lock:
+        with self._pin_locks_guard:
+            lock = self._pin_locks.setdefault(f"{id(cache)}:{person_id}", threading.Lock())
+        with lock:
             before = cache.get(person_id)
             if before is None:
                 before = load(person_id)
