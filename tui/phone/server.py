@@ -39,10 +39,12 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from rules import access, signin
 from rules.models import AttendanceStatus, Meeting, Person, RecordedBy
 from rules.signin import PhoneCookie, Refusal, SigninRefused, TokenProblem
+from storage import StorageError
 from tui.kiosk import Kiosk
 from tui.phone import pages
 
@@ -57,6 +59,40 @@ _NONCE_EXTRA = 10  # random characters after the device id in a ticket's nonce
 _OTHER_MEETING_WINDOWS = 366 * 24 * 3600 // signin.WINDOW
 
 log = logging.getLogger("xiaozu.phone")
+
+
+class _ClientFault(logging.Filter):
+    """aiohttp logs every request it cannot parse (a bad header, a body
+    that does not decode…) as "Error handling request" with a traceback,
+    though it answers 400: the fault is the client's. Any phone, or
+    anything else on the room's network, could fill the log with those.
+    This says it in one line, without the traceback; a real error of the
+    server (an exception in a handler, a 500) keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, web.RequestPayloadError):  # a body that did not decode
+            code = 400
+        elif isinstance(error, HttpProcessingError):
+            code = error.code
+        else:
+            return True
+        if 400 <= code < 500:
+            args = record.args if isinstance(record.args, tuple) and record.args else ()
+            record.msg = "bad request refused (%s %s): %s"
+            record.args = (code, type(error).__name__, args[0] if args else "-")
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+_CLIENT_FAULT = _ClientFault()
+
+
+def _quiet_client_faults() -> None:
+    logger = logging.getLogger("aiohttp.server")
+    if _CLIENT_FAULT not in logger.filters:
+        logger.addFilter(_CLIENT_FAULT)
 
 
 # --------------------------------------------------------------------------
@@ -142,10 +178,14 @@ class PhoneServer:
         self.problem: ServerProblem | None = None
         self._runner: web.AppRunner | None = None
         self._used: dict[str, dict[str, None]] = {}  # meeting -> used nonces, in order
+        # Sign-in PIN checks under way, and their turns (``_pin_turn_taken``).
+        self._pin_checks = 0
+        self._pin_turn = asyncio.Condition()
 
     # -- life cycle ---------------------------------------------------------
 
     def application(self) -> web.Application:
+        _quiet_client_faults()
         app = web.Application(client_max_size=_MAX_BODY)
         app.router.add_get("/", self.front)
         app.router.add_get("/favicon.ico", self.no_icon)
@@ -366,7 +406,10 @@ class PhoneServer:
             return self._unavailable()
         try:
             form = await request.post()
-        except (ValueError, web.HTTPException):
+        except (ValueError, LookupError, web.HTTPException, web.RequestPayloadError):
+            # LookupError: a charset Python does not know; RequestPayloadError:
+            # a body that ends early or does not decode as its
+            # Content-Encoding says.
             return self._refused(
                 self.t("表单无法读取", "The form could not be read"),
                 self.t("请重新扫描屏幕上的二维码。", "Scan the code on the screen again."),
@@ -494,7 +537,11 @@ class PhoneServer:
         number = number.strip()[:40] if isinstance(number, str) else ""
         pin = pin[:40] if isinstance(pin, str) else ""
         now = self.kiosk.now()
+        person = self.kiosk.person_by_number(number)
         blocked = self.kiosk.kiosk_throttle.blocked_until(now)
+        checking = blocked is None and person is not None and bool(pin)
+        if checking:
+            blocked = await self._pin_turn_taken()
         if blocked is not None:
             return None, self._form_page(
                 meeting,
@@ -509,14 +556,35 @@ class PhoneServer:
                     f" {self._clock(blocked)}, or ask the leader to mark you.",
                 ),
             )
-        person = self.kiosk.person_by_number(number)
-        if person is None or not pin:
-            verdict = None
-        else:
-            verdict = await asyncio.to_thread(self.kiosk.check_signin_pin, person, pin)
+        verdict = None
+        if checking:
+            assert person is not None
+            try:
+                verdict = await asyncio.to_thread(self.kiosk.check_signin_pin, person, pin)
+                if verdict.outcome is access.PinOutcome.WRONG:  # counted before the turn ends
+                    self.kiosk.kiosk_throttle = self.kiosk.kiosk_throttle.failed(now)
+            except StorageError as error:
+                # The stored PINs cannot be read: nobody signs in by PIN until
+                # that is mended; the kiosk's screen says which file and why.
+                log.warning("sign-in PIN check failed: %s", error.message("en"))
+                if self.kiosk.on_error is not None:
+                    self.kiosk.on_error(error, meeting.id)
+                return None, self._refused(
+                    self.t("签到暂不可用", "Signing in is not available"),
+                    self.t(
+                        "终端无法读取签到数据。请告诉党小组长(屏幕上有原因说明),"
+                        "并请党小组长登记您的出席。",
+                        "The kiosk cannot read its sign-in data. Tell the leader (the screen"
+                        " says why) and ask them to mark you present.",
+                    ),
+                    503,
+                    title,
+                )
+            finally:
+                await self._pin_turn_over()
         if verdict is not None and verdict.accepted:
             return person, None
-        if verdict is None or verdict.outcome is access.PinOutcome.WRONG:
+        if verdict is None:
             self.kiosk.kiosk_throttle = self.kiosk.kiosk_throttle.failed(now)
         log.info("wrong member number or sign-in PIN")
         if verdict is not None and verdict.outcome is access.PinOutcome.LOCKED_OUT:
@@ -539,6 +607,33 @@ class PhoneServer:
                 " group leader to set one.",
             )
         return None, self._form_page(meeting, cookie, secret, title, number=number, error=text)
+
+    async def _pin_turn_taken(self) -> datetime | None:
+        """Wait for a turn to check a sign-in PIN. The wrong PINs of the last
+        KIOSK_SPAN and the checks under way (each may be wrong) together stay
+        within KIOSK_LIMIT: many phones guessing at once get no more guesses
+        than one phone, though a check takes a while (scrypt). A crowd of
+        members signing in at once only waits a moment. None when the turn
+        is taken (end it with ``_pin_turn_over``); else when the kiosk takes
+        PINs again."""
+        async with self._pin_turn:
+            while True:
+                now = self.kiosk.now()
+                throttle = self.kiosk.kiosk_throttle
+                blocked = throttle.blocked_until(now)
+                if blocked is not None:
+                    return blocked
+                for _ in range(self._pin_checks):
+                    throttle = throttle.failed(now)
+                if throttle.blocked_until(now) is None:
+                    self._pin_checks += 1
+                    return None
+                await self._pin_turn.wait()
+
+    async def _pin_turn_over(self) -> None:
+        async with self._pin_turn:
+            self._pin_checks -= 1
+            self._pin_turn.notify_all()
 
     def _clock(self, moment: datetime | None) -> str:
         return f"{moment.astimezone(self.env.tz):%H:%M}" if moment else "—"
