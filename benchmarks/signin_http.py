@@ -1,15 +1,18 @@
 """Sixty members sign in by phone within ten seconds, over real HTTP.
 
-    .venv/bin/python -m benchmarks.signin_http [--members 60] [--seconds 10] [--json]
+    .venv/bin/python -m benchmarks.signin_http [--members 60] [--seconds 10]
+                                               [--years N] [--json]
 
 The set-up (not timed): a temporary data directory with the demo branch as
 ``xiaozu demo`` makes it (records, unlock PINs, sign-in PINs) plus extra full
 members in 第一党小组 (g1), so that the group has ``--members`` party members,
-each with a sign-in PIN. A kiosk (``tui.kiosk.Kiosk``: the real clock, no
-Textual) plans and starts g1's next meeting through ``rules.flow`` and takes
-sign-ins for it; its ``PhoneServer`` serves the phone pages on 127.0.0.1, on
-a free port, in this process's asyncio loop, as the kiosk serves them in
-Textual's.
+each with a sign-in PIN. With ``--years N`` the branch is the big one of
+``rules.ten_years`` instead (8 groups of 12, N years of monthly meetings, as
+``xiaozu demo --years N`` makes it), and only g1's members get sign-in PINs.
+A kiosk (``tui.kiosk.Kiosk``: the real clock, no Textual) plans and starts
+g1's next meeting through ``rules.flow`` and takes sign-ins for it; its
+``PhoneServer`` serves the phone pages on 127.0.0.1, on a free port, in this
+process's asyncio loop, as the kiosk serves them in Textual's.
 
 The phones are another process (this module with ``--phones``), as phones
 are other machines: their own work (building requests, reading pages, cookie
@@ -95,8 +98,9 @@ import aiohttp
 from yarl import URL
 
 from rules import flow
-from rules.demo import demo_branch
+from rules.demo import DemoData, demo_branch
 from rules.models import Meeting, MemberStatus, Person, RecordedBy, Step
+from rules.ten_years import ten_year_branch
 from storage import FileRepository, save_records
 from tui.env import KioskEnv
 from tui.kiosk import Kiosk
@@ -243,6 +247,7 @@ class Report:
     one_tap: SigninResult
     one_tap_p99_within_3x: bool
     ok: bool  # every member recorded in both passes, in memory and on disk
+    years: int | None = None  # the ten-year branch's years (None: the demo)
 
     def to_json(self) -> dict[str, Any]:
         def clean(value: Any) -> Any:
@@ -272,16 +277,22 @@ class Member:
     pin: str  # sign-in PIN
 
 
-def demo_group_size() -> int:
-    """g1's party members in the demo branch: the fewest a run can have."""
-    return len(demo_branch(datetime.now(TZ)).records.organisation.members_of(GROUP))
+def _branch(years: int | None) -> DemoData:
+    now = datetime.now(TZ)
+    return demo_branch(now) if years is None else ten_year_branch(now, years)
 
 
-def prepare_data(data: Path, members: int) -> tuple[list[Member], int]:
-    """The demo branch, as ``xiaozu demo`` makes it, with g1 grown to
-    ``members`` party members, each with a sign-in PIN. Returns g1's members
-    and how many PINs were hashed."""
-    demo = demo_branch(datetime.now(TZ))
+def demo_group_size(years: int | None = None) -> int:
+    """g1's party members in the demo branch (or the ten-year branch): the
+    fewest a run can have."""
+    return len(_branch(years).records.organisation.members_of(GROUP))
+
+
+def prepare_data(data: Path, members: int, years: int | None = None) -> tuple[list[Member], int]:
+    """The demo branch, as ``xiaozu demo`` makes it (``xiaozu demo --years``
+    with ``years``), with g1 grown to ``members`` party members, each with a
+    sign-in PIN. Returns g1's members and how many PINs were hashed."""
+    demo = _branch(years)
     org = demo.records.organisation
     existing = org.members_of(GROUP)
     if members < len(existing):
@@ -313,8 +324,13 @@ def prepare_data(data: Path, members: int) -> tuple[list[Member], int]:
     org = replace(org, people=(*org.people, *extra))
     records = replace(demo.records, organisation=org)
     signin_pins = {**demo.signin_pins, **extra_pins}
+    if years is not None:
+        # Only those who sign in: each PIN is a scrypt and an org.json write.
+        signin_pins = {p.id: signin_pins[p.id] for p in org.members_of(GROUP)}
     with FileRepository(data) as repo:
         save_records(repo, records)
+        if years is not None:
+            repo.save_dues(demo.dues)
         for person_id, pin in demo.pins.items():
             repo.set_pin(person_id, pin)
         # One at a time: each call reads, changes and rewrites org.json.
@@ -766,18 +782,19 @@ def judge(
     )
 
 
-async def measure(members: int = 60, seconds: float = 10.0) -> Report:
+async def measure(members: int = 60, seconds: float = 10.0, years: int | None = None) -> Report:
     with tempfile.TemporaryDirectory(prefix="xiaozu-bench-") as tmp:
         data = Path(tmp) / "data"
         began = time.perf_counter()
-        group, hashed = await asyncio.to_thread(prepare_data, data, members)
+        group, hashed = await asyncio.to_thread(prepare_data, data, members, years)
         setup_s = time.perf_counter() - began
         side = KioskSide(data)
         phones: Phones | None = None
         try:
             base = await side.open()
             phones = await Phones.start(side)
-            return await _measure(side, phones, base, data, group, seconds, setup_s, hashed)
+            report = await _measure(side, phones, base, data, group, seconds, setup_s, hashed)
+            return replace(report, years=years)
         finally:
             if phones is not None:
                 await phones.close()
@@ -842,8 +859,8 @@ async def _measure(
     )
 
 
-def run(members: int = 60, seconds: float = 10.0) -> Report:
-    return asyncio.run(measure(members, seconds))
+def run(members: int = 60, seconds: float = 10.0, years: int | None = None) -> Report:
+    return asyncio.run(measure(members, seconds, years))
 
 
 # --------------------------------------------------------------------------
@@ -860,6 +877,7 @@ def _times(value: float | None) -> str:
 
 def table(report: Report) -> str:
     spacing_ms = report.seconds / report.members * 1000
+    data_name = "demo data" if report.years is None else f"{report.years} years of data"
     passes = [
         report.static["static before"],
         report.first_time.run,
@@ -871,7 +889,8 @@ def table(report: Report) -> str:
     lines = [
         f"Sign-in over HTTP: {report.members} members of {GROUP}, one arriving every"
         f" {spacing_ms:.0f} ms over {report.seconds:g} s",
-        f"set-up, not timed (demo data, {report.pins_hashed} PINs hashed): {report.setup_s:.1f} s",
+        f"set-up, not timed ({data_name}, {report.pins_hashed} PINs hashed):"
+        f" {report.setup_s:.1f} s",
         f"one verify_signin_pin (org.json read, one scrypt): p50 {report.scrypt.p50_ms:.1f} ms,"
         f" max {report.scrypt.max_ms:.1f} ms ({report.scrypt.n} calls)",
         f"one meeting write through the kiosk's writer (fsync): p50"
@@ -925,9 +944,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Members of one group sign in by phone over real HTTP; the same"
         " server's static page, in the same run, is the baseline.",
     )
-    least = demo_group_size()
     parser.add_argument(
-        "--members", type=int, default=60, help=f"party members of g1 (at least {least})"
+        "--years",
+        type=int,
+        metavar="N",
+        help="the ten-year branch (rules.ten_years) with N years of data, not the demo",
+    )
+    parser.add_argument(
+        "--members",
+        type=int,
+        default=60,
+        help="party members of g1 (at least g1's own: 7 in the demo, 12 with --years)",
     )
     parser.add_argument("--seconds", type=float, default=10.0, help="the arrival window")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -935,11 +962,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.phones:
         return phones_main()
+    if args.years is not None and args.years < 1:
+        parser.error("--years must be at least 1")
+    least = demo_group_size(args.years)
     if args.members < least:
-        parser.error(f"--members must be at least {least}, g1's members in the demo")
+        parser.error(f"--members must be at least {least}, g1's members in the branch")
     if not (0 < args.seconds < math.inf):
         parser.error("--seconds must be a positive number")
-    report = run(args.members, args.seconds)
+    report = run(args.members, args.seconds, args.years)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

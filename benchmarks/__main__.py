@@ -1,0 +1,239 @@
+"""Every benchmark, in one run, over the ten-year branch.
+
+    .venv/bin/python -m benchmarks [--years 10] [--phones 60] [--seconds 10]
+                                   [--repeat 5] [--json OUT.json]
+
+Prints a table and, with ``--json``, writes a JSON list of objects with
+``name``, ``value``, ``unit``, ``baseline`` (the baseline's value, in the same
+unit, measured in the same run), ``baseline_name``, ``ratio`` (value ÷
+baseline), ``aim`` (a ratio where the figure is one, else a value in
+``unit``), ``met`` (true / false; null where there is no aim) and ``note``.
+See benchmarks/README.md.
+
+Aims are ours and are reported, never enforced: the exit status is 0 when
+every correctness check held (every phone recorded, every write read back,
+the kiosk reached its lock screen), 1 when not, 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks import check_rules, kiosk_start, signin_http, signin_write
+from benchmarks.data import size_on_disk, write_branch
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value: float
+    unit: str
+    baseline: float | None
+    baseline_name: str | None
+    ratio: float | None
+    aim: float | None
+    met: bool | None
+    note: str = ""
+
+
+def _ratio_figure(
+    name: str, value: float, unit: str, baseline: float, baseline_name: str, aim: float, note: str
+) -> Figure:
+    ratio = value / baseline
+    return Figure(name, value, unit, baseline, baseline_name, ratio, aim, ratio <= aim, note)
+
+
+def run(years: int, phones: int, seconds: float, repeat: int) -> tuple[list[Figure], bool, str]:
+    """The figures, whether every correctness check held, and what was
+    measured (for the table's heading)."""
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="xiaozu-benchmarks-") as tmp:
+        data = Path(tmp) / "data"
+        began = time.perf_counter()
+        branch = write_branch(data, years)
+        records = branch.records
+        heading = (
+            f"{years} years: {len(records.organisation.active_groups)} groups,"
+            f" {len(records.organisation.party_members)} members, {len(records.meetings)}"
+            f" meetings, {len(records.tasks)} tasks, {len(branch.dues.payments)} dues payments,"
+            f" {size_on_disk(data) / 1e6:.1f} MB of JSON (written in"
+            f" {time.perf_counter() - began:.0f} s, not timed)"
+        )
+
+        start = kiosk_start.measure(data, repeat)
+        figures.append(
+            _ratio_figure(
+                "cold_start_to_lock_screen",
+                start.kiosk_s,
+                "s",
+                start.bare_s,
+                "bare Textual app showing one line",
+                1.5,
+                f"median of {repeat} new processes each, headless 80x24, taking turns",
+            )
+        )
+        figures.append(
+            _ratio_figure(
+                "peak_memory_at_lock_screen",
+                start.kiosk_peak_kib / 1024,
+                "MiB",
+                start.bare_peak_kib / 1024,
+                "bare Textual app showing one line",
+                1.5,
+                "the child's own peak RSS (VmHWM) when its screen is mounted; median",
+            )
+        )
+
+        check = check_rules.measure(data, repeat)
+        figures.append(
+            Figure(
+                "check",
+                check.check_s,
+                "s",
+                check.load_s,
+                "loading the data alone (repo.records())",
+                check.ratio,
+                0.5,
+                check.check_s < 0.5,
+                f"xiaozu check --json in process, median of {repeat};"
+                f" {check.findings} findings, exit status {check.exit_status}",
+            )
+        )
+        figures.append(
+            Figure(
+                "check_new_process",
+                check.process_s,
+                "s",
+                None,
+                None,
+                None,
+                None,
+                None,
+                "python -m tui.cli check --json, once: with Python's start and imports",
+            )
+        )
+
+        # Last on this directory: it adds meetings to it.
+        write = asyncio.run(signin_write.measure(data, rounds=max(1, repeat - 1)))
+        write_ok = write.recorded == write.writes
+        figures.append(
+            _ratio_figure(
+                "signin_write",
+                write.kiosk_median_ms,
+                "ms",
+                write.sqlite_median_ms,
+                "SQLite insert+commit, WAL, synchronous=FULL, same directory",
+                1.5,
+                f"Kiosk.sign_in + flush, median of {write.writes}; {write.recorded} read back",
+            )
+        )
+
+    report = signin_http.run(phones, seconds, years)
+    taps = (report.first_time, report.one_tap)
+    recorded = min(min(s.recorded_kiosk, s.recorded_disk) for s in taps)
+    in_time = all(s.n_in_seconds for s in taps)
+    figures.append(
+        Figure(
+            f"signin_{phones}_phones_recorded",
+            recorded,
+            "phones",
+            None,
+            None,
+            None,
+            phones,
+            report.ok and in_time,
+            f"fewest recorded (memory and disk) of the two passes, {phones} phones"
+            f" over {seconds:g} s; within the window: {in_time}",
+        )
+    )
+    for name, signin in (("first_time", report.first_time), ("one_tap", report.one_tap)):
+        figures.append(
+            Figure(
+                f"signin_{phones}_phones_{name}_p99",
+                signin.run.round_trip.p99_ms,
+                "ms",
+                signin.baseline_round_trip.p99_ms,
+                "the static page's round trip p99, same server, same run",
+                signin.ratios["round_trip_p99"],
+                None,
+                None,
+                "round trip of the POST over a kept-alive connection"
+                + ("; includes one scrypt, by design" if name == "first_time" else ""),
+            )
+        )
+    ok = report.ok and write_ok
+    return figures, ok, heading
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:.{digits}g}"
+
+
+def table(figures: Sequence[Figure], heading: str) -> str:
+    lines = [
+        heading,
+        "",
+        f"{'benchmark':<34} {'value':>9} {'unit':<6} {'baseline':>9} {'ratio':>7}"
+        f" {'aim':>6} {'met':>4}",
+    ]
+    for f in figures:
+        met = "—" if f.met is None else ("yes" if f.met else "NO")
+        aim = "—" if f.aim is None else (f"{f.aim:g}x" if f.ratio is not None else f"{f.aim:g}")
+        if f.name == "check":
+            aim = f"<{f.aim:g}s"
+        lines.append(
+            f"{f.name:<34} {_number(f.value, 4):>9} {f.unit:<6} {_number(f.baseline, 4):>9}"
+            f" {_number(f.ratio):>7} {aim:>6} {met:>4}"
+        )
+    lines.append("")
+    lines += [f"{f.name}: {f.note}" for f in figures if f.note]
+    return "\n".join(lines)
+
+
+def to_json(figures: Sequence[Figure]) -> list[dict[str, Any]]:
+    return [asdict(f) for f in figures]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Every benchmark over the ten-year branch, each against a baseline"
+        " measured in the same run.",
+    )
+    parser.add_argument("--years", type=int, default=10, help="years of data (default 10)")
+    parser.add_argument("--phones", type=int, default=60, help="phones signing in (default 60)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="their arrival window")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each timed thing")
+    parser.add_argument("--json", type=Path, metavar="OUT.json", help="write the figures here")
+    args = parser.parse_args(argv)
+    if args.years < 1:
+        parser.error("--years must be at least 1")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if not 0 < args.seconds < 3600:
+        parser.error("--seconds must be a positive number")
+    least = signin_http.demo_group_size(args.years)
+    if args.phones < least:
+        parser.error(f"--phones must be at least {least}, g1's members in the branch")
+    figures, ok, heading = run(args.years, args.phones, args.seconds, args.repeat)
+    print(table(figures, heading))
+    if args.json is not None:
+        args.json.write_text(
+            json.dumps(to_json(figures), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    if not ok:
+        print("NOT EVERY SIGN-IN WAS RECORDED", file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

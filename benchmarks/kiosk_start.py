@@ -1,0 +1,217 @@
+"""Cold start to the lock screen, and the kiosk's peak memory there, each
+against a bare Textual app that shows one line, in the same run.
+
+    .venv/bin/python -m benchmarks.kiosk_start DATA [--repeat 5] [--json]
+
+Each start is a new Python process (``python -m benchmarks.kiosk_start
+--child kiosk|bare``), so imports, reading the data directory and the first
+paint are all in it. The child runs the app headless, 80x24, with Textual's
+own test harness (``App.run_test``) and waits until the screen that counts is
+mounted: the kiosk's ``LockScreen`` (the data loaded on its worker thread,
+the phone sign-in page started on a free port of 127.0.0.1), or the bare
+app's one line. Then it writes one line to its parent: its peak resident
+memory at that moment (``VmHWM``, the process's own ``ru_maxrss``: see
+``_peak_kib``). The time is the parent's, from just
+before the child is spawned to that line read. The two kinds take turns,
+``--repeat`` times each, and the medians are compared, which cancels most
+drift of a shared machine.
+
+This module imports nothing of xiaozu at the top, so the bare app's
+process loads Textual and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KIOSK, BARE = "kiosk", "bare"
+_READY = "ready "
+_WAIT = 120.0  # no start of a healthy run takes anywhere near this long
+
+
+# --------------------------------------------------------------------------
+# The child
+
+
+def _peak_kib() -> int:
+    """This process's peak resident memory, KiB.
+
+    On Linux, ``ru_maxrss`` keeps the parent's peak across fork and exec (it
+    is the larger of the two), so a child of a big parent would report the
+    parent's size; the process's own high-water mark is ``VmHWM`` in
+    /proc/self/status, the same figure for the process alone."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports KiB, macOS bytes.
+    return peak // 1024 if sys.platform == "darwin" else peak
+
+
+async def _until(condition: object, seconds: float = _WAIT) -> None:
+    assert callable(condition)
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not appear")
+        await asyncio.sleep(0.002)
+
+
+async def _child_kiosk(data: Path) -> int:
+    from tui.app import make_app
+    from tui.env import KioskEnv
+    from tui.screens.lock import LockScreen
+
+    env = KioskEnv(data, phone_bind="127.0.0.1", phone_port=0)
+    app = make_app(env)
+    async with app.run_test(size=(80, 24)):
+        await _until(lambda: isinstance(app.screen, LockScreen) and app.screen.is_mounted)
+        print(f"{_READY}{_peak_kib()}", flush=True)
+    return 0
+
+
+async def _child_bare() -> int:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("小组")
+
+    app = Bare()
+    async with app.run_test(size=(80, 24)):
+        await _until(lambda: bool(app.query(Static)) and app.query_one(Static).is_mounted)
+        print(f"{_READY}{_peak_kib()}", flush=True)
+    return 0
+
+
+# --------------------------------------------------------------------------
+# The parent
+
+
+@dataclass(frozen=True)
+class Start:
+    kind: str
+    seconds: float
+    peak_kib: int
+
+
+def start_once(kind: str, data: Path | None) -> Start:
+    """One child process of ``kind``: seconds to the screen, peak memory."""
+    command = [sys.executable, "-m", "benchmarks.kiosk_start", "--child", kind]
+    if data is not None:
+        command.append(str(data))
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    began = time.perf_counter()
+    child = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    seconds = time.perf_counter() - began
+    try:
+        _, errors = child.communicate(timeout=_WAIT)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        _, errors = child.communicate()
+    if not line.startswith(_READY) or child.returncode != 0:
+        raise RuntimeError(f"the {kind} app did not reach its screen: {line!r} {errors[-2000:]}")
+    return Start(kind, seconds, int(line[len(_READY) :]))
+
+
+@dataclass(frozen=True)
+class StartReport:
+    repeat: int
+    kiosk_s: float  # medians
+    bare_s: float
+    kiosk_peak_kib: int
+    bare_peak_kib: int
+    start_ratio: float
+    memory_ratio: float
+    starts: tuple[Start, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def measure(data: Path, repeat: int = 5) -> StartReport:
+    starts: list[Start] = []
+    start_once(BARE, None)  # warm the disk cache for both, untimed
+    start_once(KIOSK, data)
+    for _ in range(repeat):
+        starts.append(start_once(BARE, None))
+        starts.append(start_once(KIOSK, data))
+
+    def median(kind: str, field: str) -> float:
+        return float(statistics.median(getattr(s, field) for s in starts if s.kind == kind))
+
+    kiosk_s, bare_s = median(KIOSK, "seconds"), median(BARE, "seconds")
+    kiosk_kib, bare_kib = median(KIOSK, "peak_kib"), median(BARE, "peak_kib")
+    return StartReport(
+        repeat=repeat,
+        kiosk_s=kiosk_s,
+        bare_s=bare_s,
+        kiosk_peak_kib=int(kiosk_kib),
+        bare_peak_kib=int(bare_kib),
+        start_ratio=kiosk_s / bare_s,
+        memory_ratio=kiosk_kib / bare_kib,
+        starts=tuple(starts),
+    )
+
+
+def table(report: StartReport) -> str:
+    return "\n".join(
+        [
+            f"cold start to the lock screen (median of {report.repeat}):"
+            f" kiosk {report.kiosk_s * 1000:.0f} ms, bare Textual app"
+            f" {report.bare_s * 1000:.0f} ms, ratio {report.start_ratio:.2f}x",
+            f"peak memory at the lock screen: kiosk {report.kiosk_peak_kib / 1024:.1f} MiB,"
+            f" bare Textual app {report.bare_peak_kib / 1024:.1f} MiB,"
+            f" ratio {report.memory_ratio:.2f}x",
+        ]
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.kiosk_start")
+    parser.add_argument("data", type=Path, nargs="?", help="a data directory")
+    parser.add_argument("--repeat", type=int, default=5, help="starts of each kind")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--child", choices=[KIOSK, BARE], help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child == BARE:
+        return asyncio.run(_child_bare())
+    if args.data is None:
+        parser.error("a data directory is needed")
+    if args.child == KIOSK:
+        return asyncio.run(_child_kiosk(args.data))
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    report = measure(args.data, args.repeat)
+    print(json.dumps(report.to_json(), indent=2) if args.json else table(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

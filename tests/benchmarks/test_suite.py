@@ -1,0 +1,68 @@
+"""The whole benchmark suite, run tiny (one year, twelve phones, one second,
+one repetition): it runs to the end, writes every figure in the documented
+shape, and its correctness fields hold.
+
+Nothing here asserts on time: speed is what the benchmarks report, as
+ratios within one run, never a test's verdict (machines are shared and
+noisy).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.__main__ import main
+
+KEYS = {"name", "value", "unit", "baseline", "baseline_name", "ratio", "aim", "met", "note"}
+PHONES = 12
+RATIO_AIMS = {"cold_start_to_lock_screen", "peak_memory_at_lock_screen", "signin_write"}
+
+
+def test_the_suite_writes_every_figure_and_records_every_phone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "figures.json"
+    argv = ["--years", "1", "--phones", str(PHONES), "--seconds", "1", "--repeat", "1"]
+    status = main([*argv, "--json", str(out)])
+    printed = capsys.readouterr().out
+    assert status == 0
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    by_name = {f["name"]: f for f in figures}
+    assert set(by_name) == {
+        *RATIO_AIMS,
+        "check",
+        "check_new_process",
+        f"signin_{PHONES}_phones_recorded",
+        f"signin_{PHONES}_phones_first_time_p99",
+        f"signin_{PHONES}_phones_one_tap_p99",
+    }
+    for figure in figures:
+        assert set(figure) == KEYS
+        assert isinstance(figure["value"], int | float) and figure["value"] > 0
+        assert figure["name"] in printed  # the table shows it too
+    for name in RATIO_AIMS:
+        figure = by_name[name]
+        # A ratio against a baseline measured in the same run, aim 1.5x.
+        assert figure["baseline"] > 0 and figure["aim"] == 1.5
+        assert figure["ratio"] == pytest.approx(figure["value"] / figure["baseline"])
+        assert figure["met"] is (figure["ratio"] <= 1.5)
+    check = by_name["check"]
+    assert check["aim"] == 0.5 and check["met"] is (check["value"] < 0.5)
+    assert check["ratio"] == pytest.approx(check["value"] / check["baseline"])
+    # Correctness: every phone recorded, in memory and on disk, both passes.
+    recorded = by_name[f"signin_{PHONES}_phones_recorded"]
+    assert recorded["value"] == PHONES and recorded["aim"] == PHONES
+    for name in ("first_time", "one_tap"):
+        p99 = by_name[f"signin_{PHONES}_phones_{name}_p99"]
+        assert p99["unit"] == "ms" and p99["baseline"] > 0 and p99["ratio"] > 0
+    assert "1 years: 8 groups, 96 members" in printed
+
+
+def test_bad_arguments_are_usage_errors() -> None:
+    for argv in (["--years", "0"], ["--repeat", "0"], ["--phones", "5"]):
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == 2
