@@ -36,6 +36,8 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 
+from rules.demo_dues import demo_dues
+from rules.dues import DuesBook
 from rules.models import (
     AnnualPlan,
     Attendance,
@@ -61,6 +63,7 @@ from rules.models import (
     Step,
     TaskStatus,
 )
+from rules.seal import seal_history
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,9 @@ class DemoData:
     # person_id -> a 4-digit demo sign-in PIN for the phone page, for every
     # party member.
     signin_pins: dict[str, str] = field(default_factory=dict)
+    # Party dues: rates and payments (rules.demo_dues), saved apart from the
+    # records (storage: dues/YYYY.json).
+    dues: DuesBook = field(default_factory=DuesBook)
 
 
 # rule id -> what the demo does to break it.
@@ -911,7 +917,8 @@ class _Builder:
 
         return BranchRecords(
             organisation=self.org,
-            meetings=tuple(sorted(self.meetings, key=lambda m: (m.planned_at, m.id))),
+            # Finalised minutes are sealed as they were finalised (R3).
+            meetings=seal_history(sorted(self.meetings, key=lambda m: (m.planned_at, m.id))),
             tasks=tuple(self.tasks),
             plans=self.plans(held, upcoming),
             records_since=date(*held[0], 1),
@@ -948,4 +955,5 @@ def demo_branch(now: datetime, seed: int = 7) -> DemoData:
     members = [p.id for p in records.organisation.people if p.is_party_member]
     codes = random.Random(seed + 1).sample(range(1000, 10000), len(members))
     signin_pins = {pid: f"{code:04d}" for pid, code in zip(members, codes, strict=True)}
-    return DemoData(records=records, pins=pins, signin_pins=signin_pins)
+    dues = demo_dues(records, now, seed)
+    return DemoData(records=records, pins=pins, signin_pins=signin_pins, dues=dues)

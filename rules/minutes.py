@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from rules.models import (
     Addendum,
@@ -22,6 +23,9 @@ from rules.models import (
     Organisation,
     Person,
 )
+
+if TYPE_CHECKING:
+    from rules.election import ElectionMinutes
 
 
 class MinutesPart(StrEnum):
@@ -164,6 +168,8 @@ class Minutes:
     tasks: tuple[FollowUpTask, ...]
     addenda: tuple[Addendum, ...]
     missing: tuple[MinutesPart, ...]
+    # 选举党小组长 at this meeting (L2): method, counts of each round, result.
+    elections: tuple[ElectionMinutes, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -179,6 +185,9 @@ def _name(org: Organisation, person_id: str | None) -> str:
 
 def minutes_of(meeting: Meeting, org: Organisation, tasks: Sequence[FollowUpTask] = ()) -> Minutes:
     """The minutes of ``meeting`` as they stand, complete or not."""
+    # Imported here: rules.election builds on this module (meeting_members).
+    from rules.election import election_minutes
+
     group = org.group(meeting.group_id) if meeting.group_id else None
     title = f"{group.name}会议记录" if group else f"{org.branch.name}党员大会会议记录"
     chair_id = meeting.chair_id or (group.leader_id if group else None)
@@ -227,4 +236,5 @@ def minutes_of(meeting: Meeting, org: Organisation, tasks: Sequence[FollowUpTask
         tasks=tuple(t for t in tasks if t.meeting_id == meeting.id),
         addenda=meeting.addenda,
         missing=tuple(missing_minutes_parts(meeting, org)),
+        elections=tuple(election_minutes(e, org) for e in meeting.elections),
     )

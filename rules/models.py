@@ -214,6 +214,33 @@ class Postponement:
 
 
 @dataclass(frozen=True)
+class SealRef:
+    """Names a sealed record (R3): a meeting's minutes (``addendum`` 0) or
+    its ``addendum``-th addendum (from 1), with the day the meeting was held,
+    so a record that is gone can still be named."""
+
+    meeting_id: str
+    held_on: date
+    addendum: int = 0
+
+
+@dataclass(frozen=True)
+class Seal:
+    """A link of the group's hash chain (认真保管,存档备查, R3), made when
+    minutes are finalised or an addendum is added (``rules.seal``).
+
+    ``digest`` is SHA-256 over ``prev`` and the canonical bytes of the record,
+    its index, ``sealed_at`` and ``prev_ref`` (the record ``prev`` belongs to,
+    so a removed record is named by the one after it)."""
+
+    index: int  # 1 for the group's first sealed record
+    prev: str  # the previous link's digest (hex), or the group's genesis
+    digest: str  # hex
+    sealed_at: datetime
+    prev_ref: SealRef | None = None
+
+
+@dataclass(frozen=True)
 class Addendum:
     """A dated correction to finalised minutes (R3): the minutes themselves
     never change."""
@@ -221,6 +248,7 @@ class Addendum:
     at: datetime
     author_id: str
     text: str
+    seal: Seal | None = None  # its own link in the group's chain
 
 
 @dataclass(frozen=True)
@@ -262,6 +290,11 @@ class Meeting:
     checked_at: datetime | None = None  # A1
     reported_at: datetime | None = None  # A2
     addenda: tuple[Addendum, ...] = ()
+    # 选举党小组长 held at this meeting (L2): recorded in its minutes.
+    elections: tuple[Election, ...] = ()
+    # The minutes' link in the group's hash chain, set when they are
+    # finalised (R3, rules.seal); never changes after.
+    seal: Seal | None = None
 
     @property
     def postponed(self) -> bool:
@@ -277,6 +310,55 @@ class Meeting:
             if record.person_id == person_id:
                 return record
         return None
+
+
+class VotingMethod(StrEnum):
+    """How a group elects its leader (L2)."""
+
+    SECRET_BALLOT = "secret_ballot"  # 无记名投票
+    SHOW_OF_HANDS = "show_of_hands"  # 举手表决
+
+
+@dataclass(frozen=True)
+class VoteCount:
+    candidate_id: str
+    votes: int
+
+
+@dataclass(frozen=True)
+class ElectionRound:
+    """One round of voting as it is kept: who could vote, who voted and the
+    counts. Never who voted for whom — the voters are a set (sorted by id),
+    the votes only numbers — so the secret of a ballot holds even for someone
+    who reads the data files (rules.election)."""
+
+    number: int  # 1, 2 …
+    candidate_ids: tuple[str, ...]
+    eligible_ids: tuple[str, ...]  # present members with a vote, sorted
+    voter_ids: tuple[str, ...]  # those who cast a ballot, sorted
+    counts: tuple[VoteCount, ...]  # per candidate, in candidate order
+    blank: int = 0  # 弃权 (a blank ballot, or no hand raised)
+    invalid: int = 0  # 废票
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Election:
+    """选举党小组长 (L2) at a meeting of the group: its candidates, the
+    method, the rounds, and whom it elected (None while open, or when it
+    ended without a result)."""
+
+    id: str
+    method: VotingMethod
+    candidate_ids: tuple[str, ...]
+    opened_at: datetime | None = None
+    rounds: tuple[ElectionRound, ...] = ()
+    elected_id: str | None = None
+    closed_at: datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
 
 
 class TaskStatus(StrEnum):
@@ -375,3 +457,62 @@ class BranchRecords:
     # The first day the records cover (e.g. when xiaozu was taken into use):
     # no month before it is reported as missing a meeting.
     records_since: date | None = None
+
+
+# --------------------------------------------------------------------------
+# The organisation's history: changes to people and groups, kept with org.json
+
+
+class PersonField(StrEnum):
+    """What a ``PersonChange`` changed."""
+
+    STATUS = "status"  # 身份 (MemberStatus), e.g. 预备党员 → 正式党员 (转正)
+    DISCIPLINE = "discipline"  # 党纪处分 (Discipline)
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    """A person's status or discipline changed, on a day, for a reason.
+
+    ``old`` and ``new`` are the enum values (``MemberStatus`` or
+    ``Discipline`` by ``field``). ``on`` is the day it took effect (a decision
+    may be recorded later: ``recorded_at``), ``by`` who recorded it.
+    """
+
+    person_id: str
+    field: PersonField
+    old: str
+    new: str
+    on: date
+    reason: str
+    recorded_at: datetime | None = None
+    by: str | None = None
+
+
+class GroupChangeKind(StrEnum):
+    CREATED = "created"  # 支委会决定建立 (G5)
+    RENAMED = "renamed"
+    DATES_CHANGED = "dates_changed"  # decision / report-upward dates corrected (G5)
+    LEADER_CHANGED = "leader_changed"  # 党小组长变更 (L1)
+    MEMBER_MOVED = "member_moved"  # 党员调整党小组 (G4)
+    DISSOLVED = "dissolved"  # 撤销
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """A group set up, renamed, given a new leader, a member moved into or
+    out of it, or dissolved.
+
+    ``old`` / ``new``: the name, the leader's person id or the group ids a
+    member moved between ("" for none); ``person_id`` the member moved.
+    """
+
+    group_id: str
+    kind: GroupChangeKind
+    on: date
+    old: str = ""
+    new: str = ""
+    person_id: str | None = None
+    reason: str = ""
+    recorded_at: datetime | None = None
+    by: str | None = None

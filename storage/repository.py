@@ -11,12 +11,23 @@ Layout of a data directory (every file a TinyDB database with a marker, see
                                     (records_since), signin_credentials
                                     (members' sign-in PINs, hashed, with a
                                     version), signin_attempts, badges
-                                    (each member's current badge version)
+                                    (each member's current badge version),
+                                    person_changes and group_changes (the
+                                    history of people's status and
+                                    discipline, and of the groups: appended
+                                    in the same write as the change),
+                                    seal_heads (each group's newest sealed
+                                    record, rules.seal: moved forward when a
+                                    sealed meeting is saved)
       secret.key                    the kiosk's signing key, owner-only
                                     (storage.secret)
       meetings/<YYYY>/<id>.json     one meeting (table "meeting") and its
                                     follow-up tasks (table "tasks")
       plans/<YYYY>.json             that year's annual plans (table "plans")
+      dues/<YYYY>.json              party dues (rules.dues): monthly amounts
+                                    set from a month of that year (table
+                                    "rates") and payments whose first month
+                                    covered is in it (table "payments")
 
 Saving touches exactly one file, so the cost of a write does not grow with
 years of history, and each save is atomic: an organisation import (branch,
@@ -42,16 +53,21 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Protocol, Self, TypeVar
 
 from rules.access import PinAttempts
+from rules.dues import DuesBook, DuesPayment, DuesRate
 from rules.models import (
+    Addendum,
     AnnualPlan,
     Branch,
     BranchRecords,
     FollowUpTask,
     Group,
+    GroupChange,
     Meeting,
     Organisation,
     Person,
+    PersonChange,
 )
+from rules.seal import SealHead, newest_link
 from storage import codec, pins
 from storage.atomic import MarkedJSONStorage, Tables, clean_temp_files
 from storage.documents import DocumentStore, FileDocumentStore, MemoryDocumentStore
@@ -74,6 +90,10 @@ PLANS: Final = "plans"
 ORG_NAME: Final = "org"
 MEETINGS_PATTERN: Final = "meetings/*/*"
 PLANS_PATTERN: Final = "plans/*"
+DUES: Final = "dues"
+DUES_PATTERN: Final = "dues/*"
+DUES_RATES_TABLE: Final = "rates"
+DUES_PAYMENTS_TABLE: Final = "payments"
 
 # Tables.
 BRANCH_TABLE: Final = "branch"
@@ -88,10 +108,16 @@ SETTINGS_TABLE: Final = "settings"
 MEETING_TABLE: Final = "meeting"
 TASKS_TABLE: Final = "tasks"
 PLANS_TABLE: Final = "plans"
+PERSON_CHANGES_TABLE: Final = "person_changes"
+GROUP_CHANGES_TABLE: Final = "group_changes"
 
 # What may still change once a meeting's minutes are final (R3): how far the
 # meeting has gone afterwards (checked, reported), and addenda, appended only.
 MUTABLE_AFTER_FINAL: Final = frozenset({"step", "checked_at", "reported_at", "addenda"})
+# (rules.seal.MUTABLE_AFTER_FINAL must be the same: what is kept out of a seal.)
+# Each group's newest sealed record (rules.seal.SealHead), in org.json, so
+# that removing the newest sealed meeting file is caught.
+SEAL_HEADS_TABLE: Final = "seal_heads"
 
 # Meeting ids become file names.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
@@ -113,8 +139,19 @@ class Repository(Protocol):
         """The branch, or None when nothing has been imported yet."""
         ...
 
-    def save_organisation(self, org: Organisation) -> None:
-        """Replace branch, groups and people together, in one atomic write."""
+    def save_organisation(
+        self, org: Organisation, history: Iterable[PersonChange | GroupChange] = ()
+    ) -> None:
+        """Replace branch, groups and people together, in one atomic write;
+        ``history`` (the changes that led there) is appended in the same write."""
+        ...
+
+    def person_changes(self, person_id: str | None = None) -> list[PersonChange]:
+        """The history of people's status and discipline, oldest first."""
+        ...
+
+    def group_changes(self, group_id: str | None = None) -> list[GroupChange]:
+        """The history of the groups, oldest first."""
         ...
 
     def meetings(
@@ -126,7 +163,16 @@ class Repository(Protocol):
     def meeting(self, meeting_id: str) -> Meeting | None: ...
 
     def save_meeting(self, meeting: Meeting) -> None:
-        """Raises FinalisedRecordError when finalised minutes would change."""
+        """Raises FinalisedRecordError when finalised minutes would change.
+        A sealed meeting moves its group's chain head forward (rules.seal)."""
+        ...
+
+    def seal_heads(self) -> dict[str | None, SealHead]:
+        """Each group's newest sealed record (None: the branch's own)."""
+        ...
+
+    def meetings_readable(self) -> tuple[list[Meeting], list[DataFileError]]:
+        """Every meeting that can be read, and the files that cannot."""
         ...
 
     def tasks(self, meeting_id: str | None = None) -> list[FollowUpTask]:
@@ -140,6 +186,23 @@ class Repository(Protocol):
     def plans(self, year: int | None = None) -> list[AnnualPlan]: ...
 
     def save_plan(self, plan: AnnualPlan) -> None: ...
+
+    def dues(self, year: int | None = None) -> DuesBook:
+        """Party dues: every rate and payment, or those filed under ``year``."""
+        ...
+
+    def save_dues_rate(self, rate: DuesRate) -> None:
+        """Store a monthly amount (replacing one for the same person and month)."""
+        ...
+
+    def save_dues_payment(self, payment: DuesPayment) -> None:
+        """Store a payment (replacing one with the same id)."""
+        ...
+
+    def save_dues(self, book: DuesBook) -> None:
+        """Store many rates and payments (a demo, an import): one write per
+        year's file, each atomic."""
+        ...
 
     def save_records_since(self, day: date) -> None:
         """The first day the records cover (e.g. when xiaozu was taken into
@@ -272,6 +335,30 @@ def _decode_org(data: Tables, where: Path | str) -> Organisation:
     return Organisation(branch=branch, groups=groups, people=people)
 
 
+def _decode_history(
+    data: Tables, where: Path | str
+) -> tuple[tuple[PersonChange, ...], tuple[GroupChange, ...]]:
+    """The organisation's history tables, in the order they were appended."""
+    people = tuple(
+        codec.structure(doc, PersonChange, where=where, label=f"{PERSON_CHANGES_TABLE}[{doc_id}]")
+        for doc_id, doc in _docs(data, PERSON_CHANGES_TABLE)
+    )
+    groups = tuple(
+        codec.structure(doc, GroupChange, where=where, label=f"{GROUP_CHANGES_TABLE}[{doc_id}]")
+        for doc_id, doc in _docs(data, GROUP_CHANGES_TABLE)
+    )
+    return people, groups
+
+
+def _append_history(data: Tables, history: Iterable[PersonChange | GroupChange]) -> None:
+    """Append changes to the history tables (in memory: the caller writes)."""
+    for change in history:
+        table = PERSON_CHANGES_TABLE if isinstance(change, PersonChange) else GROUP_CHANGES_TABLE
+        rows = data.setdefault(table, {})
+        next_id = max((int(doc_id) for doc_id in rows), default=0) + 1
+        rows[str(next_id)] = codec.unstructure(change)
+
+
 def _decode_records_since(data: Tables, where: Path | str) -> date | None:
     settings = _docs(data, SETTINGS_TABLE)
     if not settings:
@@ -322,6 +409,33 @@ def _decode_plans(data: Tables, where: Path | str, *, year: int) -> tuple[Annual
     return plans
 
 
+def _decode_dues(data: Tables, where: Path | str, *, year: int) -> DuesBook:
+    rates = tuple(
+        codec.structure(doc, DuesRate, where=where, label=f"{DUES_RATES_TABLE}[{doc_id}]")
+        for doc_id, doc in _docs(data, DUES_RATES_TABLE)
+    )
+    payments = tuple(
+        codec.structure(doc, DuesPayment, where=where, label=f"{DUES_PAYMENTS_TABLE}[{doc_id}]")
+        for doc_id, doc in _docs(data, DUES_PAYMENTS_TABLE)
+    )
+    for rate in rates:
+        if rate.since.year != year:
+            raise _invalid(where, f"a rate from {rate.since} in the file for {year}")
+    for payment in payments:
+        if not payment.months:
+            raise _invalid(where, f"payment {payment.id!r} covers no month")
+        if min(payment.months).year != year:
+            raise _invalid(where, f"payment {payment.id!r} belongs to {min(payment.months).year}")
+    return DuesBook(rates, payments)
+
+
+def _dues_year(payment: DuesPayment) -> int:
+    """A payment is filed under the year of the first month it covers."""
+    if not payment.months:
+        raise ValueError(f"payment {payment.id!r} covers no month")
+    return min(payment.months).year
+
+
 def _finalised_changes(old: Meeting, new: Meeting) -> tuple[str, ...]:
     """The fields in which ``new`` would change ``old``'s finalised minutes."""
     changed = [
@@ -332,9 +446,22 @@ def _finalised_changes(old: Meeting, new: Meeting) -> tuple[str, ...]:
     ]
     if not new.step.minutes_final:
         changed.append("step")
-    if new.addenda[: len(old.addenda)] != old.addenda:
+    if not _appended_only(old.addenda, new.addenda):
         changed.append("addenda")
+    if "seal" in changed and old.seal is None:
+        changed.remove("seal")  # sealing finalised minutes, once (rules.seal)
     return tuple(changed)
+
+
+def _appended_only(old: tuple[Addendum, ...], new: tuple[Addendum, ...]) -> bool:
+    """Addenda are only appended; one kept from before sealing began may be
+    given its seal (rules.seal), nothing else of it changes."""
+    if len(new) < len(old):
+        return False
+    return all(
+        before == after or (before.seal is None and dataclasses.replace(after, seal=None) == before)
+        for before, after in zip(old, new, strict=False)
+    )
 
 
 class DocumentRepository:
@@ -347,6 +474,7 @@ class DocumentRepository:
         self._orgs: dict[str, tuple[bytes, Organisation]] = {}
         self._meeting_files: dict[str, tuple[bytes, _MeetingFile]] = {}
         self._plan_files: dict[str, tuple[bytes, tuple[AnnualPlan, ...]]] = {}
+        self._dues_files: dict[str, tuple[bytes, DuesBook]] = {}
 
     # -- plumbing ----------------------------------------------------------
 
@@ -426,12 +554,16 @@ class DocumentRepository:
     def organisation(self) -> Organisation | None:
         return self._cached(self._orgs, ORG_NAME, ORG, _decode_org)
 
-    def save_organisation(self, org: Organisation) -> None:
+    def save_organisation(
+        self, org: Organisation, history: Iterable[PersonChange | GroupChange] = ()
+    ) -> None:
         self._check_can_write()
         storage, data = self._open(ORG_NAME, ORG)
         data = data or {}
         if data:
             _decode_org(data, storage.where)  # never write over what we cannot read
+            _decode_history(data, storage.where)
+        _append_history(data, history)
         data[BRANCH_TABLE] = {"1": codec.unstructure(org.branch)}
         data[GROUPS_TABLE] = {
             str(number): codec.unstructure(group) for number, group in enumerate(org.groups, 1)
@@ -441,6 +573,18 @@ class DocumentRepository:
         }
         data.setdefault(CREDENTIALS_TABLE, {})
         storage.write(data)
+
+    def person_changes(self, person_id: str | None = None) -> list[PersonChange]:
+        people, _ = self._history()
+        return [c for c in people if person_id is None or c.person_id == person_id]
+
+    def group_changes(self, group_id: str | None = None) -> list[GroupChange]:
+        _, groups = self._history()
+        return [c for c in groups if group_id is None or c.group_id == group_id]
+
+    def _history(self) -> tuple[tuple[PersonChange, ...], tuple[GroupChange, ...]]:
+        storage, data = self._open(ORG_NAME, ORG)
+        return ((), ()) if data is None else _decode_history(data, storage.where)
 
     def _no_organisation(self) -> RecordNotFoundError:
         where = self._location()
@@ -488,9 +632,59 @@ class DocumentRepository:
                     raise FinalisedRecordError(
                         meeting.id, changed, where if isinstance(where, Path) else None
                     )
+        link = newest_link(meeting)
+        if link is not None and not self._store.exists(ORG_NAME):
+            raise self._no_organisation()  # nowhere to keep the chain's head
         data[MEETING_TABLE] = {"1": codec.unstructure(meeting)}
         data.setdefault(TASKS_TABLE, {})
         storage.write(data)
+        if link is not None:
+            self._advance_seal_head(link)
+
+    # -- sealed records (R3, rules.seal) -------------------------------------
+
+    def seal_heads(self) -> dict[str | None, SealHead]:
+        storage, data = self._open(ORG_NAME, ORG)
+        if data is None:
+            return {}
+        heads: dict[str | None, SealHead] = {}
+        for doc_id, doc in _docs(data, SEAL_HEADS_TABLE):
+            label = f"{SEAL_HEADS_TABLE}[{doc_id}]"
+            head = codec.structure(doc, SealHead, where=storage.where, label=label)
+            if head.group_id in heads:
+                raise _invalid(storage.where, f"{label}: a second head for {head.group_id!r}")
+            heads[head.group_id] = head
+        return heads
+
+    def _advance_seal_head(self, link: SealHead) -> None:
+        """Keep the group's newest link in org.json, written after the
+        meeting's file (a crash between the two shows as a record sealed
+        after the head, which verify names)."""
+        current = self.seal_heads().get(link.group_id)
+        if current is not None and current.index >= link.index:
+            return
+        storage, data = self._open(ORG_NAME, ORG)
+        if data is None:
+            raise self._no_organisation()
+        _decode_org(data, storage.where)  # never write over what we cannot read
+        _put(data, SEAL_HEADS_TABLE, "group_id", link.group_id, codec.unstructure(link))  # type: ignore[arg-type]
+        storage.write(data)
+
+    def meetings_readable(self) -> tuple[list[Meeting], list[DataFileError]]:
+        """Every meeting that can be read, and why each other file cannot
+        (verify names them and goes on with the rest)."""
+        found: list[Meeting] = []
+        problems: list[DataFileError] = []
+        for name in self._store.names(MEETINGS_PATTERN):
+            try:
+                file = self._meeting_file(name)
+            except DataFileError as error:
+                problems.append(error)
+                continue
+            if file is not None:
+                found.append(file.meeting)
+        found.sort(key=lambda meeting: (meeting.planned_at, meeting.id))
+        return found, problems
 
     # -- tasks -------------------------------------------------------------
 
@@ -532,6 +726,56 @@ class DocumentRepository:
         _decode_plans(data, storage.where, year=plan.year)
         _put(data, PLANS_TABLE, "group_id", plan.group_id, codec.unstructure(plan))
         storage.write(data)
+
+    # -- party dues (按时收缴党费) ---------------------------------------------
+
+    def dues(self, year: int | None = None) -> DuesBook:
+        pattern = DUES_PATTERN if year is None else f"dues/{year:04d}"
+        book = DuesBook()
+        for name in self._store.names(pattern):
+            year_text = name.rsplit("/", 1)[-1]
+            if not year_text.isdigit():
+                where = self._store.storage(name, DUES).where
+                raise _invalid(where, "a dues file must be named after its year")
+            decode = functools.partial(_decode_dues, year=int(year_text))
+            found = self._cached(self._dues_files, name, DUES, decode)
+            if found is not None:
+                book = book.merged(found)
+        return book
+
+    def _dues_file(self, year: int) -> tuple[MarkedJSONStorage, Tables]:
+        self._check_can_write()
+        _check_year(year)
+        storage, data = self._open(f"dues/{year:04d}", DUES)
+        data = data or {}
+        _decode_dues(data, storage.where, year=year)  # never write over what we cannot read
+        data.setdefault(DUES_RATES_TABLE, {})
+        data.setdefault(DUES_PAYMENTS_TABLE, {})
+        return storage, data
+
+    def save_dues_rate(self, rate: DuesRate) -> None:
+        self.save_dues(DuesBook(rates=(rate,)))
+
+    def save_dues_payment(self, payment: DuesPayment) -> None:
+        self.save_dues(DuesBook(payments=(payment,)))
+
+    def save_dues(self, book: DuesBook) -> None:
+        years = {r.since.year for r in book.rates} | {_dues_year(p) for p in book.payments}
+        for year in sorted(years):
+            storage, data = self._dues_file(year)
+            rows = data[DUES_RATES_TABLE]
+            for rate in (r for r in book.rates if r.since.year == year):
+                document = codec.unstructure(rate)
+                same = [
+                    doc_id
+                    for doc_id, existing in rows.items()
+                    if (existing.get("person_id"), existing.get("since"))
+                    == (rate.person_id, document["since"])
+                ]
+                rows[same[0] if same else str(max(map(int, rows), default=0) + 1)] = document
+            for payment in (p for p in book.payments if _dues_year(p) == year):
+                _put(data, DUES_PAYMENTS_TABLE, "id", payment.id, codec.unstructure(payment))
+            storage.write(data)
 
     # -- everything --------------------------------------------------------
 

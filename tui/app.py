@@ -249,6 +249,12 @@ SCREENS: dict[str, tuple[str, str]] = {
     "tasks": ("tui.screens.tasks", "TasksScreen"),  # ()
     "branch": ("tui.screens.overview", "OverviewScreen"),  # ()
     "members": ("tui.screens.members", "MembersScreen"),  # ()
+    "verify": ("tui.screens.verify", "VerifyScreen"),  # () sealed records (R3)
+    "dues": ("tui.screens.dues", "DuesScreen"),  # () party dues of the session group
+    "election": ("tui.screens.election", "ElectionScreen"),  # (meeting_id)
+    "year": ("tui.screens.year", "YearScreen"),  # (year?)
+    "calendar": ("tui.screens.calendar", "CalendarScreen"),  # (year?)
+    "groups": ("tui.screens.groups", "GroupsScreen"),  # (group_id?) secretary only
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import secrets
 import threading
 import unicodedata
@@ -21,7 +22,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from rules import access, signin
+from rules import access, seal, signin
+from rules.dues import DuesBook, DuesPayment, DuesRate
 from rules.engine import check
 from rules.findings import Finding
 from rules.models import (
@@ -29,10 +31,12 @@ from rules.models import (
     BranchRecords,
     FollowUpTask,
     Group,
+    GroupChange,
     Meeting,
     MeetingKind,
     Organisation,
     Person,
+    PersonChange,
     RecordedBy,
     Step,
     TaskStatus,
@@ -110,6 +114,10 @@ class Kiosk:
         self._records_since = self.repo.records().records_since
         self._signin_versions = self.repo.signin_pin_versions()
         self._badge_versions = self.repo.badge_versions()
+        self._seal_heads: dict[str | None, seal.SealHead] = self.repo.seal_heads()
+        self._dues: DuesBook = self.repo.dues()
+        self._person_changes: list[PersonChange] = self.repo.person_changes()
+        self._group_changes: list[GroupChange] = self.repo.group_changes()
 
     def now(self) -> datetime:
         return self.env.now()
@@ -161,6 +169,14 @@ class Kiosk:
 
     def plan(self, group_id: str, year: int) -> AnnualPlan | None:
         return self._plans.get((group_id, year))
+
+    def person_changes(self, person_id: str | None = None) -> list[PersonChange]:
+        """The history of people's status and discipline, oldest first."""
+        return [c for c in self._person_changes if person_id in (None, c.person_id)]
+
+    def group_changes(self, group_id: str | None = None) -> list[GroupChange]:
+        """The history of the groups, oldest first."""
+        return [c for c in self._group_changes if group_id in (None, c.group_id)]
 
     def records(self) -> BranchRecords:
         return BranchRecords(
@@ -417,8 +433,19 @@ class Kiosk:
         return meeting
 
     def save_meeting(self, meeting: Meeting) -> None:
-        self._meetings[meeting.id] = meeting
-        self._queue(lambda: self.repo.save_meeting(meeting), meeting.id)
+        # Minutes finalised now, and each new addendum, are sealed into the
+        # group's chain on the way (R3, rules.seal): every path that
+        # finalises comes through here.
+        gid = meeting.group_id
+        group = [m for m in self._meetings.values() if m.group_id == gid]
+        before = self._meetings.get(meeting.id)
+        head = self._seal_heads.get(gid)
+        to_save, head = seal.seal_on_save(meeting, before, group, head, self.now())
+        if head is not None:
+            self._seal_heads[gid] = head
+        for each in to_save:
+            self._meetings[each.id] = each
+            self._queue(functools.partial(self.repo.save_meeting, each), each.id)
 
     def save_task(self, task: FollowUpTask) -> None:
         self._tasks[task.id] = task
@@ -428,10 +455,45 @@ class Kiosk:
         self._plans[(plan.group_id, plan.year)] = plan
         self._queue(lambda: self.repo.save_plan(plan), "")
 
+    def save_organisation(
+        self, org: Organisation, history: Iterable[PersonChange | GroupChange] = ()
+    ) -> None:
+        """A change to groups or people (and the history of it): in memory at
+        once, written in order with every other write, organisation and
+        history together in one atomic write."""
+        changes = tuple(history)
+        self.org = org
+        self._person_changes += [c for c in changes if isinstance(c, PersonChange)]
+        self._group_changes += [c for c in changes if isinstance(c, GroupChange)]
+        self._queue(lambda: self.repo.save_organisation(org, changes), "")
+
+    # -- party dues (rules.dues) ------------------------------------------------
+
+    def dues(self) -> DuesBook:
+        """Every dues rate and payment of the branch."""
+        return self._dues
+
+    def dues_members(self) -> tuple[Person, ...]:
+        """Whose dues the session keeps: the group's party members (every
+        party member for a branch without groups)."""
+        gid = self._session_group()
+        return self.org.members_of(gid) if gid is not None else self.org.party_members
+
+    def save_dues_rate(self, rate: DuesRate) -> None:
+        self._dues = self._dues.with_rate(rate)
+        self._queue(lambda: self.repo.save_dues_rate(rate), "")
+
+    def save_dues_payment(self, payment: DuesPayment) -> None:
+        self._dues = self._dues.with_payment(payment)
+        self._queue(lambda: self.repo.save_dues_payment(payment), "")
+
+    def new_dues_payment_id(self) -> str:
+        return f"d-{self.today():%Y%m%d}-{secrets.token_hex(4)}"
+
     def update_meeting(self, meeting_id: str, **changes: object) -> Meeting:
         meeting = replace(self._meetings[meeting_id], **changes)  # type: ignore[arg-type]
         self.save_meeting(meeting)
-        return meeting
+        return self._meetings[meeting_id]  # as saved (sealed, when finalised)
 
     def new_task_id(self) -> str:
         return f"t-{secrets.token_hex(4)}"

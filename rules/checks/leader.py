@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from rules.election import Bar, leader_bars
 from rules.findings import Finding, Severity
-from rules.models import BranchRecords, Capacity, Discipline, MemberStatus
+from rules.models import BranchRecords, Capacity
 
 from ._common import (
     checked_meetings,
@@ -60,7 +61,9 @@ def l1_leader_eligible(records: BranchRecords, now: datetime) -> Iterator[Findin
                 "must be a full member: hold a new election.",
             )
             continue
-        if leader.group_id != group.id:
+        # The same bars the election's candidates are checked against.
+        bars = leader_bars(leader, group.id)
+        if Bar.NOT_IN_GROUP in bars:
             yield finding(
                 "L1",
                 Severity.ERROR,
@@ -70,7 +73,7 @@ def l1_leader_eligible(records: BranchRecords, now: datetime) -> Iterator[Findin
                 f"{leader.name}, leader of {group.name}, is not a member of that group: "
                 "move them into the group or elect a leader from among its members.",
             )
-        if leader.status is MemberStatus.PROBATIONARY:
+        if Bar.PROBATIONARY in bars:
             yield finding(
                 "L1",
                 Severity.ERROR,
@@ -80,7 +83,7 @@ def l1_leader_eligible(records: BranchRecords, now: datetime) -> Iterator[Findin
                 f"{leader.name}, leader of {group.name}, is a probationary member, who "
                 "cannot be group leader: elect a full member instead.",
             )
-        if leader.discipline is Discipline.PROBATION:
+        if Bar.PARTY_PROBATION in bars:
             yield finding(
                 "L1",
                 Severity.ERROR,

@@ -49,6 +49,7 @@ def demo_dir(tmp_path: Path) -> Path:
     demo = demo_branch(NOW)
     with FileRepository(data) as repo:
         save_records(repo, demo.records)
+        repo.save_dues(demo.dues)
         for person_id, pin in demo.pins.items():
             repo.set_pin(person_id, pin)
     (data / "secret.key").write_text(SECRET_FILE, encoding="ascii")

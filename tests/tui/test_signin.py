@@ -511,3 +511,26 @@ async def test_the_page_speaks_english_when_the_kiosk_does(
             phone, app, ticket_of(page), number=NUMBER[MEMBER].lower(), pin=PINS[MEMBER]
         )
         assert heading(page) == "Signed in" and "recorded as present" in page
+
+
+async def test_damaged_stored_pin_attempts_refuse_with_a_page_and_tell_the_kiosk(
+    make_kiosk_app: Callable[..., XiaozuApp], signin_dir: Path, phone: aiohttp.ClientSession
+) -> None:
+    import json
+
+    org = signin_dir / "org.json"
+    tables = json.loads(org.read_text(encoding="utf-8"))
+    tables["signin_attempts"] = {"1": {"person_id": MEMBER, "failures": "many"}}
+    org.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+    before = org.read_bytes()
+    app = make_kiosk_app(phone_address=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await meeting_open(app, pilot)
+        status, page = await sign_in_with_pin(phone, app, MEMBER)
+        assert status == 503 and heading(page) == "签到暂不可用"
+        assert "Traceback" not in page
+        await pilot.pause()
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert "org.json" in shown
+        assert attendance(app) == {}
+    assert org.read_bytes() == before  # the damaged file is left as it was

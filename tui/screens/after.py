@@ -9,7 +9,9 @@ addendum, kept beside the record. Opened from home for one meeting; ``[`` and
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from pathlib import Path
 
 from rich.text import Text
 from textual import getters, on, work
@@ -23,9 +25,13 @@ from rules import flow
 from rules.flow import STEP_LABELS, FlowError
 from rules.minutes import Minutes, minutes_of
 from rules.models import Meeting, Step
+from storage import StorageWriteError
 from tui.env import KioskEnv
+from tui.export.files import EXPORTS_FOLDER, minutes_bytes, minutes_file_name, write_export
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
+from tui.screens.export_dialog import ExportDialog
+from tui.screens.seal_line import seal_line
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.minutes_view import MinutesView
 
@@ -33,6 +39,7 @@ _ENGLISH = {
     "after.check": "Checked",
     "after.report": "Reported",
     "after.addendum": "Addendum",
+    "after.export": "Export",
     "after.previous": "Earlier",
     "after.next": "Later",
     "after.back": "Back",
@@ -87,6 +94,7 @@ class AfterScreen(MeetingBoundScreen):
         Binding("c", "check", "已检查", id="after.check"),
         Binding("r", "report", "已汇报", id="after.report"),
         Binding("a", "addendum", "补充说明", id="after.addendum"),
+        Binding("x", "export", "导出", id="after.export"),
         Binding("left_square_bracket", "previous", "上一次", id="after.previous"),
         Binding("right_square_bracket", "next", "下一次", id="after.next"),
         Binding("escape", "back", "返回", id="after.back"),
@@ -169,6 +177,8 @@ class AfterScreen(MeetingBoundScreen):
         if meeting.addenda:
             out.append("  ·  ")
             out.append(t(f"补充说明 {len(meeting.addenda)} 条", f"{len(meeting.addenda)} addenda"))
+        out.append("\n")
+        out.append_text(seal_line(meeting, env))
         return out
 
     def _say(self, text: str, *, error: bool = False) -> None:
@@ -188,6 +198,8 @@ class AfterScreen(MeetingBoundScreen):
             return step in (Step.FINALISED, Step.CHECKED)
         if action == "addendum":
             return step.minutes_final
+        if action == "export":
+            return step.held
         if action in ("previous", "next"):
             return self._neighbour(-1 if action == "previous" else 1) is not None or None
         return True
@@ -230,6 +242,75 @@ class AfterScreen(MeetingBoundScreen):
             lambda m: flow.add_addendum(m, author, text, now),
             self.env.t("已添加补充说明。", "Addendum added."),
         )
+
+    # -- exporting (A2) ----------------------------------------------------------
+
+    def _export_path(self) -> Path:
+        return self.env.data_dir / EXPORTS_FOLDER / minutes_file_name(self.meeting, "docx")
+
+    def action_export(self) -> None:
+        """The minutes as a Word document in <data>/exports/; when they are
+        checked and not yet reported, the leader may record the report too."""
+        t, env, meeting = self.env.t, self.env, self.meeting
+        notes: list[str] = []
+        if not meeting.step.minutes_final:
+            notes.append(
+                t("记录尚未定稿:导出的文件标明“草稿”。", "Not finalised: the file is marked DRAFT.")
+            )
+        elif meeting.step is Step.FINALISED:
+            notes.append(
+                t(
+                    "记录尚未检查(A1):检查后才能记为已向党支部汇报。",
+                    "Not checked yet (A1): it can be recorded as reported once checked.",
+                )
+            )
+        elif meeting.reported_at is not None:
+            day = env.date(meeting.reported_at.astimezone(env.tz).date())
+            notes.append(t(f"已于{day}向党支部汇报。", f"Reported to the branch on {day}."))
+        dialog = ExportDialog(
+            env, self._export_path(), ask_report=meeting.step is Step.CHECKED, notes=notes
+        )
+        self.app.push_screen(dialog, self._export_chosen)
+
+    def _export_chosen(self, report: bool | None) -> None:
+        if report is not None:
+            self._export(report)
+
+    @work(group="after-export", exit_on_error=False)
+    async def _export(self, report: bool) -> None:
+        t, env, meeting = self.env.t, self.env, self.meeting
+        updated = meeting
+        if report:
+            try:
+                updated = flow.report_to_branch(meeting, self.kiosk.now())
+            except FlowError as error:
+                self._say(f"{error.rule}: {error.message(env.lang)}", error=True)
+                return
+        path = self._export_path()
+        org, tasks = self.kiosk.org, self.kiosk.tasks(meeting.id)
+        self._say(t("正在导出…", "Exporting…"))
+
+        def write() -> None:  # python-docx and the fsync off the UI loop
+            payload = minutes_bytes(updated, org, tasks, fmt="docx", lang=env.lang, tz=env.tz)
+            write_export(path, payload)
+
+        try:
+            await asyncio.to_thread(write)
+        except StorageWriteError as error:
+            self._say(error.message(env.lang), error=True)
+            return
+        done = t(f"已导出:{path}", f"Exported: {path}")
+        if updated is meeting:
+            self._say(done)
+            return
+        # The file is on disk; only now is the report recorded (A2).
+        self.kiosk.save_meeting(updated)
+        self.refresh_content()
+        day = env.date(self.kiosk.today())
+        done += t(f"。已记录于{day}向党支部汇报,", f". Reported to the branch on {day}; ")
+        self._say(done + t("正在保存…", "saving…"))
+        if await self.kiosk.flush():
+            self._say(done + t("已保存。", "saved."))
 
     def action_previous(self) -> None:
         self._go(-1)

@@ -44,6 +44,11 @@ _ENGLISH = {
     "home.tasks": "Tasks",
     "home.branch": "Branch",
     "home.members": "Sign-in setup",
+    "home.dues": "Dues",
+    "home.year": "Year plan",
+    "home.calendar": "Calendar",
+    "home.election": "Election",
+    "home.verify": "Verify records",
     "home.lock": "Lock",
 }
 
@@ -59,6 +64,11 @@ class HomeScreen(Screen[None]):
         Binding("t", "tasks", "任务", id="home.tasks"),
         Binding("b", "branch", "支部", id="home.branch"),
         Binding("s", "members", "签到设置", id="home.members"),
+        Binding("d", "dues", "党费", id="home.dues"),
+        Binding("y", "year", "年度计划", id="home.year"),
+        Binding("c", "calendar", "日历", id="home.calendar"),
+        Binding("e", "election", "选举", id="home.election"),
+        Binding("v", "verify", "核验记录", id="home.verify"),
         Binding("ctrl+l", "lock", "锁定", id="home.lock"),
     ]
 
@@ -217,6 +227,9 @@ class HomeScreen(Screen[None]):
         if action == "branch":
             session = self.kiosk.session
             return session is not None and session.branch_admin
+        if action == "election":  # 选举党小组长 (L2): only while a group meeting is held
+            meeting = self.kiosk.current_meeting()
+            return meeting is not None and meeting.step.in_meeting and meeting.group_id is not None
         return True
 
     def action_plan(self) -> None:
@@ -275,6 +288,24 @@ class HomeScreen(Screen[None]):
 
     def action_members(self) -> None:
         self.app.open_screen("members")
+
+    def action_verify(self) -> None:
+        """核验记录 (R3): the group's sealed records (the secretary: all)."""
+        self.app.open_screen("verify")
+
+    def action_dues(self) -> None:
+        self.app.open_screen("dues")
+
+    def action_year(self) -> None:
+        self.app.open_screen("year")
+
+    def action_calendar(self) -> None:
+        self.app.open_screen("calendar")
+
+    def action_election(self) -> None:
+        meeting = self.kiosk.current_meeting()
+        if meeting is not None:
+            self.app.open_screen("election", meeting.id)
 
     def action_lock(self) -> None:
         self.app.lock()

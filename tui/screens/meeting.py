@@ -66,6 +66,7 @@ _ENGLISH = {
     "meeting.finalise": "Finalise",
     "meeting.view1": "Steps",
     "meeting.code": "Large code",
+    "meeting.election": "Election",
 }
 
 #: What the kiosk says when a badge cannot sign its owner in.
@@ -109,6 +110,7 @@ class MeetingScreen(Screen[None]):
         Binding("ctrl+n", "next", "下一步", id="meeting.next"),
         Binding("ctrl+f", "finalise", "定稿", id="meeting.finalise"),
         Binding("q", "large_code", "放大二维码", id="meeting.code"),
+        Binding("e", "election", "选举", id="meeting.election"),
         Binding("1", "view(1)", "环节", key_display="1-5", id="meeting.view1"),
         Binding("2", "view(2)", "环节二", show=False, id="meeting.view2"),
         Binding("3", "view(3)", "环节三", show=False, id="meeting.view3"),
@@ -268,6 +270,8 @@ class MeetingScreen(Screen[None]):
             return step.held
         if action == "large_code":
             return signin.open_for_signin(self.meeting)
+        if action == "election":  # 选举党小组长 (L2), during a group's meeting
+            return step.in_meeting and self.meeting.group_id is not None
         return True
 
     def action_back(self) -> None:
@@ -327,6 +331,11 @@ class MeetingScreen(Screen[None]):
         )
 
     # -- step one: attendance -------------------------------------------------------------
+
+    def action_election(self) -> None:
+        from tui.screens.election import ElectionScreen
+
+        self.app.push_screen(ElectionScreen(self.kiosk, self.meeting_id))
 
     def action_large_code(self) -> None:
         from tui.screens.signin_code import SigninCodeScreen

@@ -289,6 +289,12 @@ class MinutesView(VerticalScroll):
             prefix = f"{number}. " if en else f"{number}."
             line(prefix + decision, indent=2, hanging=2 + cell_len(prefix))
 
+        if minutes.elections:  # 选举党小组长 (L2): method, counts, result
+            head("选举", "Elections")
+            for record in minutes.elections:
+                for number, text in enumerate(record.lines(self.env.lang)):
+                    line(text, _HEAD if number == 0 else "", indent=2 if number == 0 else 4)
+
         head("会后落实任务", "Follow-up tasks")
         if not minutes.tasks:
             line("—", indent=2)

@@ -7,16 +7,19 @@ The next step is refused (M6) while anyone expected has no record.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from rules import flow
-from rules.models import AttendanceStatus, Meeting, Organisation
+from rules.models import AttendanceStatus, Meeting, Organisation, Person
 from tui.env import KioskEnv
 from tui.kiosk import Kiosk
 from tui.screens.meeting_steps.base import StepPanel
+from tui.widgets.dues_arrears import arrears_line
 from tui.widgets.roster import ATTENDANCE_LABELS, Roster, roster_entries
 from tui.widgets.signin_code import SigninCode
 
@@ -98,6 +101,8 @@ class OpeningStep(StepPanel):
             with Vertical(id="opening-left"):
                 yield Static("", id="signin-hint", markup=False)
                 yield Roster(self.env, id="meeting-roster")
+                # Unpaid dues, for the leader only (never on the code screen).
+                yield Static("", id="opening-dues", markup=False)
                 with VerticalScroll(id="opening-report", classes="step-scroll"):
                     yield Static("", classes="step-head", id="opening-head", markup=False)
                     yield Static("", id="opening-text", markup=False)
@@ -119,8 +124,19 @@ class OpeningStep(StepPanel):
             )
         )
         self.roster.show(roster_entries(state.meeting, state.org, self.env))
+        self._show_dues(flow.expected_attendees(state.meeting, state.org))
         self.head.update(self.env.t("党小组长报告", "The leader's opening"))
         self.report.update(opening_report(state.meeting, state.org, self.env))
+
+    def _show_dues(self, expected: Iterable[Person]) -> None:
+        kiosk = getattr(self.app, "kiosk", None)
+        line = self.query_one("#opening-dues", Static)
+        if isinstance(kiosk, Kiosk):
+            text = arrears_line(kiosk.dues(), expected, kiosk.today(), self.env)
+        else:
+            text = ""
+        line.update(text)
+        line.display = bool(text)
 
     def focus_main(self) -> None:
         self.roster.focus()
