@@ -11,17 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from textual import getters, on
+from textual import getters
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from tui.env import KioskEnv
-from tui.widgets.bindings import localise_bindings
-
-_ENGLISH = {"dues-dialog.save": "Save", "dues-dialog.cancel": "Cancel"}
+from tui.screens.meeting_steps.dialogs import FormDialog
 
 
 @dataclass(frozen=True)
@@ -38,63 +33,8 @@ class RateDraft:
     since: str
 
 
-class DuesDialog(ModalScreen[bool]):
-    """A form that saves through a function of its owner."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "保存", id="dues-dialog.save"),
-        Binding("escape", "cancel", "取消", id="dues-dialog.cancel"),
-    ]
-
-    error_line = getters.query_one(".dialog-error", Static)
-
-    def __init__(self, env: KioskEnv, title: str, hint: str) -> None:
-        super().__init__()
-        self.env = env
-        self.title_text = title
-        self.hint = hint
-        localise_bindings(self, env.lang, _ENGLISH)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.hint, classes="dialog-label", markup=False)
-            yield from self.fields()
-            yield Static("", classes="dialog-error", markup=False)
-            yield Static(
-                self.env.t(
-                    "Enter 下一项/保存 · Ctrl+S 保存 · Esc 取消",
-                    "Enter next/save · Ctrl+S save · Esc cancel",
-                ),
-                classes="dialog-keys",
-            )
-        yield Footer()
-
-    def fields(self) -> ComposeResult:
-        yield from ()
-
-    def attempt(self) -> str | None:
-        raise NotImplementedError
-
-    def action_save(self) -> None:
-        problem = self.attempt()
-        if problem is None:
-            self.dismiss(True)
-        else:
-            self.error_line.update(problem)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        """Enter goes on to the next field; on the last one it saves."""
-        event.stop()
-        inputs = list(self.query(Input))
-        if event.input is inputs[-1]:
-            self.action_save()
-        else:
-            inputs[inputs.index(event.input) + 1].focus()
+class DuesDialog(FormDialog):
+    """A dues form: the meeting dialogs' form with a hint under its title."""
 
 
 class PaymentDialog(DuesDialog):

@@ -32,7 +32,7 @@ from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
 from tui.screens.election_ballot import UNSAVED_WARNING, NextVoterScreen
-from tui.screens.meeting_steps.dialogs import _Dialog
+from tui.screens.meeting_steps.dialogs import FormDialog
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class ElectionDraft:
     candidate_ids: tuple[str, ...]
 
 
-class ElectionSetupDialog(_Dialog):
+class ElectionSetupDialog(FormDialog):
     """The candidates (only those who may be leader can be chosen; the
     others are listed with the reason) and the method."""
 
@@ -89,7 +89,7 @@ class ElectionSetupDialog(_Dialog):
         return self.save(ElectionDraft(method, ordered))
 
 
-class HandsDialog(_Dialog):
+class HandsDialog(FormDialog):
     """举手表决: the hands counted for each candidate."""
 
     def __init__(

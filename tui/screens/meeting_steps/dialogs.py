@@ -43,8 +43,9 @@ class TaskDraft:
     due_text: str
 
 
-class _Dialog(ModalScreen[bool]):
-    """A form that saves through a function of its owner."""
+class FormDialog(ModalScreen[bool]):
+    """A form that saves through a function of its owner (the meeting's
+    dialogs, the dues screen's forms)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", id="dialog.save"),
@@ -53,15 +54,18 @@ class _Dialog(ModalScreen[bool]):
 
     error_line = getters.query_one(".dialog-error", Static)
 
-    def __init__(self, env: KioskEnv, title: str) -> None:
+    def __init__(self, env: KioskEnv, title: str, hint: str = "") -> None:
         super().__init__()
         self.env = env
         self.title_text = title
+        self.hint = hint
         localise_bindings(self, env.lang, _ENGLISH)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
+            if self.hint:
+                yield Static(self.hint, classes="dialog-label", markup=False)
             yield from self.fields()
             yield Static("", classes="dialog-error", markup=False)
             yield Static(
@@ -101,7 +105,7 @@ class _Dialog(ModalScreen[bool]):
             inputs[inputs.index(event.input) + 1].focus()
 
 
-class ReasonDialog(_Dialog):
+class ReasonDialog(FormDialog):
     """Why someone is on leave (请假) or absent (缺席)."""
 
     reason = getters.query_one("#dialog-reason", Input)
@@ -124,7 +128,7 @@ class ReasonDialog(_Dialog):
         return self.save(self.reason.value)
 
 
-class OpinionDialog(_Dialog):
+class OpinionDialog(FormDialog):
     """Who spoke, in which capacity (L3), and what they said."""
 
     speaker = getters.query_one("#opinion-speaker", Select)
@@ -172,7 +176,7 @@ class OpinionDialog(_Dialog):
         )
 
 
-class TaskDialog(_Dialog):
+class TaskDialog(FormDialog):
     """A follow-up task: who, what, by when (YYYY-MM-DD)."""
 
     who = getters.query_one("#task-who", Select)
