@@ -60,6 +60,7 @@ from storage.backup import (
     restore_backup,
 )
 from tui.badges import badge_sheet_html
+from tui.cli_text import no_data, unknown_group
 from tui.env import (
     KioskEnv,
     clock_from,
@@ -378,7 +379,7 @@ def cmd_check(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
     now = datetime.combine(args.at, time(12, 0), env.tz) if args.at else env.now()
     repo = FileRepository(env.data_dir, writable=False)
     if repo.organisation() is None:
-        print(_no_data(env), file=sys.stderr)
+        print(no_data(env), file=sys.stderr)
         return EXIT_USAGE
     records = repo.records()
     findings = check(records, now)
@@ -447,10 +448,10 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
     with FileRepository(env.data_dir, writable=True) as repo:
         org = repo.organisation()
         if org is None:
-            print(_no_data(env), file=sys.stderr)
+            print(no_data(env), file=sys.stderr)
             return EXIT_USAGE
         if args.group is not None and org.group(args.group) is None:
-            print(_unknown_group(env, org, args.group), file=sys.stderr)
+            print(unknown_group(env, org, args.group), file=sys.stderr)
             return EXIT_USAGE
         groups = [args.group] if args.group is not None else [g.id for g in org.active_groups]
         members = [p for g in groups for p in org.members_of(g)]
@@ -499,23 +500,6 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_USAGE
     _report_badges(env, path, members, before, reissued, versions, out)
     return EXIT_OK
-
-
-def _no_data(env: KioskEnv) -> str:
-    return env.t(
-        f"xiaozu: {env.data_dir} 中还没有数据。请先导入名册(xiaozu import 名册.csv)"
-        "或生成演示数据(xiaozu demo)。",
-        f"xiaozu: {env.data_dir} holds no data yet. Import a roster first"
-        " (xiaozu import roster.csv) or make the demo (xiaozu demo).",
-    )
-
-
-def _unknown_group(env: KioskEnv, org: Organisation, group_id: str) -> str:
-    known = "\n".join(f"  {g.id}  {g.name}" for g in org.groups) or env.t("  (无)", "  (none)")
-    return env.t(
-        f"xiaozu: 没有编号为 {group_id!r} 的党小组。已有的党小组:\n{known}",
-        f"xiaozu: there is no group {group_id!r}. The groups are:\n{known}",
-    )
 
 
 def _not_in_set(env: KioskEnv, person_ids: list[str], group_id: str | None) -> str:

@@ -28,6 +28,7 @@ from rules import flow
 from rules.flow import FlowError
 from rules.models import Meeting, Organisation, Step
 from storage import DataDirBusy, FileRepository, StorageWriteError
+from tui.cli_text import no_data, unknown_group
 from tui.env import KioskEnv
 from tui.export.dues import add_dues_kind, dues_sheet_writer
 from tui.export.files import (
@@ -137,7 +138,7 @@ def cmd_export_minutes(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> 
     with repo:
         org = repo.organisation()
         if org is None:
-            return _fail(env, _no_data(env))
+            return _fail(env, no_data(env))
         meetings = repo.meetings()
         meeting = next((m for m in meetings if m.id == args.meeting), None)
         if meeting is None:
@@ -279,7 +280,7 @@ def cmd_export_ledger(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> i
     repo = FileRepository(env.data_dir, writable=False)
     org = repo.organisation()
     if org is None:
-        return _fail(env, _no_data(env))
+        return _fail(env, no_data(env))
     if not 1900 <= args.year <= 9999:
         return _fail(
             env, env.t(f"xiaozu: 年份不对:{args.year}", f"xiaozu: not a year: {args.year}")
@@ -287,7 +288,7 @@ def cmd_export_ledger(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> i
     records = repo.records()
     if args.group is not None:
         if org.group(args.group) is None:
-            return _fail(env, _unknown_group(env, org, args.group))
+            return _fail(env, unknown_group(env, org, args.group))
         group_ids: tuple[str | None, ...] = (args.group,)
     else:
         in_year = {m.group_id for m in records.meetings if m.held_on.year == args.year}
@@ -366,21 +367,4 @@ def _busy(env: KioskEnv, busy: DataDirBusy) -> str:
         " record changed.\nExport and record it on the kiosk (X on the after-the-meeting"
         " screen); or leave out --reported to write the file only; or close the kiosk and"
         " run this again.",
-    )
-
-
-def _no_data(env: KioskEnv) -> str:
-    return env.t(
-        f"xiaozu: {env.data_dir} 中还没有数据。请先导入名册(xiaozu import 名册.csv)"
-        "或生成演示数据(xiaozu demo)。",
-        f"xiaozu: {env.data_dir} holds no data yet. Import a roster first"
-        " (xiaozu import roster.csv) or make the demo (xiaozu demo).",
-    )
-
-
-def _unknown_group(env: KioskEnv, org: Organisation, group_id: str) -> str:
-    known = "\n".join(f"  {g.id}  {g.name}" for g in org.groups) or env.t("  (无)", "  (none)")
-    return env.t(
-        f"xiaozu: 没有编号为 {group_id!r} 的党小组。已有的党小组:\n{known}",
-        f"xiaozu: there is no group {group_id!r}. The groups are:\n{known}",
     )

@@ -57,16 +57,17 @@ def add_dues_kind(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def cmd_export_dues(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
-    from tui.export.command import _no_data, _unknown_group, unwritable
+    from tui.cli_text import no_data, unknown_group
+    from tui.export.command import unwritable
 
     repo = FileRepository(env.data_dir, writable=False)
     org = repo.organisation()
     if org is None:
-        return _fail(_no_data(env))
+        return _fail(no_data(env))
     if not 1900 <= args.year <= 9999:
         return _fail(env.t(f"xiaozu: 年份不对:{args.year}", f"xiaozu: not a year: {args.year}"))
     if args.group is not None and org.group(args.group) is None:
-        return _fail(_unknown_group(env, org, args.group))
+        return _fail(unknown_group(env, org, args.group))
     path = target_path(args.out, Path.cwd(), dues_file_name(args.year, args.group))
     if path.suffix.lower() != ".csv":
         return _fail(

@@ -22,25 +22,16 @@ from zoneinfo import ZoneInfo
 from rules.minutes import AttendeeLine, Minutes, minutes_of
 from rules.models import (
     AttendanceStatus,
-    Capacity,
     FollowUpTask,
     Meeting,
     MeetingKind,
     MemberStatus,
     Organisation,
 )
+from tui.labels import ATTENDANCE_LABELS, CAPACITY_LABELS
 
-ATTENDANCE: dict[AttendanceStatus, tuple[str, str]] = {
-    AttendanceStatus.PRESENT: ("出席", "present"),
-    AttendanceStatus.LATE: ("迟到", "late"),
-    AttendanceStatus.ON_LEAVE: ("请假", "on leave"),
-    AttendanceStatus.ABSENT: ("缺席", "absent"),
-}
-
-CAPACITY: dict[Capacity, tuple[str, str]] = {
-    Capacity.PERSONAL: ("个人意见", "personal opinion"),
-    Capacity.COMMITTEE: ("代表支委会", "for the branch committee"),
-}
+ATTENDANCE = ATTENDANCE_LABELS
+CAPACITY = CAPACITY_LABELS
 
 KIND: dict[MeetingKind, tuple[str, str]] = {
     MeetingKind.REGULAR: ("党小组会", "group meeting"),

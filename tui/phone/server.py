@@ -46,6 +46,7 @@ from rules.models import AttendanceStatus, Meeting, Person, RecordedBy
 from rules.signin import PhoneCookie, Refusal, SigninRefused, TokenProblem
 from storage import StorageError
 from tui.kiosk import Kiosk
+from tui.labels import ATTENDANCE_LABELS
 from tui.phone import pages
 
 COOKIE = "xiaozu_phone"
@@ -484,7 +485,7 @@ class PhoneServer:
                 self.env.lang,
                 title,
                 person.name,
-                self.t(*_STATUS[status]),
+                self.t(*ATTENDANCE_LABELS[status]),
                 f"{now.astimezone(self.env.tz):%H:%M}",
             )
         )
@@ -673,14 +674,6 @@ class PhoneServer:
             409,
             title,
         )
-
-
-_STATUS: dict[AttendanceStatus, tuple[str, str]] = {
-    AttendanceStatus.PRESENT: ("出席", "present"),
-    AttendanceStatus.LATE: ("迟到", "late"),
-    AttendanceStatus.ON_LEAVE: ("请假", "on leave"),
-    AttendanceStatus.ABSENT: ("缺席", "absent"),
-}
 
 
 def _new_device() -> str:

@@ -32,6 +32,7 @@ from rules.flow import STEP_LABELS, FlowError
 from rules.models import AttendanceStatus, Meeting, Person, Step
 from rules.signin import BadgeProblem, Refusal, SigninRefused
 from tui.kiosk import Kiosk
+from tui.labels import ATTENDANCE_LABELS
 from tui.messages import RecordsChanged
 from tui.screens.home import KIND_LABELS
 from tui.screens.meeting_steps.agenda import AgendaStep
@@ -56,7 +57,7 @@ from tui.screens.meeting_steps.preparation import PreparationStep
 from tui.screens.meeting_steps.record import RecordStep
 from tui.screens.meeting_steps.summary import SummaryStep
 from tui.widgets.bindings import localise_bindings
-from tui.widgets.roster import ATTENDANCE_LABELS, Roster
+from tui.widgets.roster import Roster
 from tui.widgets.step_indicator import FIVE_STEPS, StepIndicator
 
 _ENGLISH = {

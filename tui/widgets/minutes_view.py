@@ -25,18 +25,8 @@ from textual.widgets import Static
 from rules.minutes import AttendeeLine, Minutes
 from rules.models import AttendanceStatus, Capacity, TaskStatus
 from tui.env import KioskEnv
-
-ATTENDANCE: dict[AttendanceStatus, tuple[str, str]] = {
-    AttendanceStatus.PRESENT: ("出席", "present"),
-    AttendanceStatus.LATE: ("迟到", "late"),
-    AttendanceStatus.ON_LEAVE: ("请假", "on leave"),
-    AttendanceStatus.ABSENT: ("缺席", "absent"),
-}
-
-CAPACITY: dict[Capacity, tuple[str, str]] = {
-    Capacity.PERSONAL: ("个人意见", "personal opinion"),
-    Capacity.COMMITTEE: ("代表支委会", "for the branch committee"),
-}
+from tui.labels import ATTENDANCE_LABELS as ATTENDANCE
+from tui.labels import CAPACITY_LABELS as CAPACITY
 
 #: The reason ``minutes_of`` gives for a member with no attendance record.
 UNRECORDED = "未登记"

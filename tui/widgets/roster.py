@@ -29,14 +29,8 @@ from rules.models import (
     RecordedBy,
 )
 from tui.env import KioskEnv
+from tui.labels import ATTENDANCE_LABELS
 from tui.widgets.bindings import localise_bindings
-
-ATTENDANCE_LABELS: dict[AttendanceStatus, tuple[str, str]] = {
-    AttendanceStatus.PRESENT: ("出席", "present"),
-    AttendanceStatus.LATE: ("迟到", "late"),
-    AttendanceStatus.ON_LEAVE: ("请假", "on leave"),
-    AttendanceStatus.ABSENT: ("缺席", "absent"),
-}
 
 RECORDED_BY_LABELS: dict[RecordedBy, tuple[str, str]] = {
     RecordedBy.PHONE: ("手机签到", "phone"),

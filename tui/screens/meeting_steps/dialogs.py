@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, Select, Static
 
 from rules.models import Capacity
 from tui.env import KioskEnv
-from tui.screens.meeting_steps.discussion import CAPACITY_LABELS
+from tui.labels import CAPACITY_LABELS
 from tui.widgets.bindings import localise_bindings
 
 _ENGLISH = {"dialog.save": "Save", "dialog.cancel": "Cancel"}

@@ -11,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from rules.models import Capacity, Opinion
+from rules.models import Opinion
 from tui.env import KioskEnv
+from tui.labels import CAPACITY_LABELS
 from tui.screens.meeting_steps.base import (
     MeetingState,
     NextTopicWanted,
@@ -20,11 +21,6 @@ from tui.screens.meeting_steps.base import (
     StepPanel,
 )
 from tui.widgets.bindings import localise_bindings
-
-CAPACITY_LABELS: dict[Capacity, tuple[str, str]] = {
-    Capacity.PERSONAL: ("个人意见", "personal opinion"),
-    Capacity.COMMITTEE: ("代表支委会", "for the branch committee"),
-}
 
 _ENGLISH = {"meeting.opinion": "Opinion", "meeting.next_topic": "Next topic"}
 

@@ -18,9 +18,10 @@ from rules import flow
 from rules.models import AttendanceStatus, Meeting, Organisation, Person
 from tui.env import KioskEnv
 from tui.kiosk import Kiosk
+from tui.labels import ATTENDANCE_LABELS
 from tui.screens.meeting_steps.base import StepPanel
 from tui.widgets.dues_arrears import arrears_line
-from tui.widgets.roster import ATTENDANCE_LABELS, Roster, roster_entries
+from tui.widgets.roster import Roster, roster_entries
 from tui.widgets.signin_code import SigninCode
 
 

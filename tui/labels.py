@@ -1,0 +1,20 @@
+"""Words the kiosk, the phone page and the exports share, as (zh, en) pairs.
+
+No Textual here: the phone page and the exports use them too.
+"""
+
+from __future__ import annotations
+
+from rules.models import AttendanceStatus, Capacity
+
+ATTENDANCE_LABELS: dict[AttendanceStatus, tuple[str, str]] = {
+    AttendanceStatus.PRESENT: ("出席", "present"),
+    AttendanceStatus.LATE: ("迟到", "late"),
+    AttendanceStatus.ON_LEAVE: ("请假", "on leave"),
+    AttendanceStatus.ABSENT: ("缺席", "absent"),
+}
+
+CAPACITY_LABELS: dict[Capacity, tuple[str, str]] = {
+    Capacity.PERSONAL: ("个人意见", "personal opinion"),
+    Capacity.COMMITTEE: ("代表支委会", "for the branch committee"),
+}
