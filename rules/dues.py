@@ -22,7 +22,7 @@ from enum import StrEnum
 FEN_PER_YUAN = 100
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Month:
     """A calendar month (a year and its month, 1–12)."""
 
@@ -51,7 +51,7 @@ def year_months(year: int) -> tuple[Month, ...]:
     return tuple(Month(year, m) for m in range(1, 13))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DuesRate:
     """应交党费: what a member pays each month, from ``since`` on (until a
     later rate). Zero means exempt (免交, as the branch approved)."""
@@ -63,7 +63,7 @@ class DuesRate:
     set_by: str | None = None  # who entered it (a person id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DuesPayment:
     """党费收缴记录: one payment, covering one month or several."""
 
@@ -77,7 +77,7 @@ class DuesPayment:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DuesBook:
     """Every rate and payment of the branch (all years)."""
 
@@ -147,7 +147,7 @@ STATE_LABELS: dict[MonthState, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonthDues:
     month: Month
     due_fen: int | None
@@ -223,7 +223,7 @@ def month_dues(
     return tuple(found)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberYear:
     """One member's year: twelve months, as of a day."""
 
@@ -419,7 +419,7 @@ def suggested_payment(book: DuesBook, person_id: str, year: int, today: date) ->
     return MonthsDue(tuple(m.month for m in wanted), owed)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonthsDue:
     months: tuple[Month, ...] = ()
     amount_fen: int = 0

@@ -54,7 +54,7 @@ class BranchRole(StrEnum):
         return self is not BranchRole.NONE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Branch:
     """党支部. One data directory holds one branch."""
 
@@ -62,7 +62,7 @@ class Branch:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Group:
     """党小组: set up by a decision of the branch committee (G5)."""
 
@@ -80,7 +80,7 @@ class Group:
         return self.dissolved_on is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     id: str
     name: str
@@ -163,7 +163,7 @@ class RecordedBy(StrEnum):
     LEADER = "leader"  # marked by hand by the leader
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attendance:
     person_id: str
     status: AttendanceStatus
@@ -182,7 +182,7 @@ class Capacity(StrEnum):
     COMMITTEE = "committee"  # 代表支委会 (only when delegated)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Opinion:
     """A speaker's opinion on one topic (讨论意见)."""
 
@@ -193,7 +193,7 @@ class Opinion:
     at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Guest:
     """Someone invited who is not a member of the group (activists, the
     masses, branch committee members sitting in)."""
@@ -204,7 +204,7 @@ class Guest:
     delegated_by_committee: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Postponement:
     """推迟召开: a meeting put off, with the reason recorded (M1)."""
 
@@ -213,7 +213,7 @@ class Postponement:
     new_date: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SealRef:
     """Names a sealed record (R3): a meeting's minutes (``addendum`` 0) or
     its ``addendum``-th addendum (from 1), with the day the meeting was held,
@@ -224,7 +224,7 @@ class SealRef:
     addendum: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seal:
     """A link of the group's hash chain (认真保管,存档备查, R3), made when
     minutes are finalised or an addendum is added (``rules.seal``).
@@ -240,7 +240,7 @@ class Seal:
     prev_ref: SealRef | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Addendum:
     """A dated correction to finalised minutes (R3): the minutes themselves
     never change."""
@@ -251,7 +251,7 @@ class Addendum:
     seal: Seal | None = None  # its own link in the group's chain
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meeting:
     id: str
     # None: the branch's own member congress (党员大会) when it has no groups (B1).
@@ -319,13 +319,13 @@ class VotingMethod(StrEnum):
     SHOW_OF_HANDS = "show_of_hands"  # 举手表决
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VoteCount:
     candidate_id: str
     votes: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ElectionRound:
     """One round of voting as it is kept: who could vote, who voted and the
     counts. Never who voted for whom — the voters are a set (sorted by id),
@@ -342,7 +342,7 @@ class ElectionRound:
     closed_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Election:
     """选举党小组长 (L2) at a meeting of the group: its candidates, the
     method, the rounds, and whom it elected (None while open, or when it
@@ -366,13 +366,13 @@ class TaskStatus(StrEnum):
     DONE = "done"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProgressNote:
     at: datetime
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FollowUpTask:
     """A task out of the summary (A3): who, what, by when, tracked to done.
 
@@ -390,14 +390,14 @@ class FollowUpTask:
     done_at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedMonth:
     month: int  # 1–12
     topic: str
     meeting_id: str | None = None  # the meeting that took it up
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnnualPlan:
     """全年每月党小组会议内容, decided at the January meeting (Y1)."""
 
@@ -413,7 +413,7 @@ class AnnualPlan:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Organisation:
     """The branch as it stands: its groups and people."""
 
@@ -446,7 +446,7 @@ class Organisation:
         return tuple(p for p in self.people if p.is_party_member)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BranchRecords:
     """Everything the rules engine looks at, in one immutable snapshot."""
 
@@ -470,7 +470,7 @@ class PersonField(StrEnum):
     DISCIPLINE = "discipline"  # 党纪处分 (Discipline)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonChange:
     """A person's status or discipline changed, on a day, for a reason.
 
@@ -498,7 +498,7 @@ class GroupChangeKind(StrEnum):
     DISSOLVED = "dissolved"  # 撤销
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupChange:
     """A group set up, renamed, given a new leader, a member moved into or
     out of it, or dissolved.

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
@@ -53,7 +54,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Protocol, Self, TypeVar
 
 from rules.access import PinAttempts
-from rules.dues import DuesBook, DuesPayment, DuesRate
 from rules.models import (
     Addendum,
     AnnualPlan,
@@ -67,7 +67,6 @@ from rules.models import (
     Person,
     PersonChange,
 )
-from rules.seal import SealHead, newest_link
 from storage import codec, pins
 from storage.atomic import MarkedJSONStorage, Tables, clean_temp_files
 from storage.documents import DocumentStore, FileDocumentStore, MemoryDocumentStore
@@ -80,6 +79,12 @@ from storage.errors import (
 )
 from storage.lock import DataDirLock
 from storage.secret import KEY_BYTES, load_or_create_secret, read_secret
+
+if TYPE_CHECKING:
+    # Imported where used: the kiosk's lock screen reads org.json only, and is
+    # up sooner without them (rules.dues, rules.seal).
+    from rules.dues import DuesBook, DuesPayment, DuesRate
+    from rules.seal import SealHead
 
 T = TypeVar("T")
 
@@ -223,6 +228,10 @@ class Repository(Protocol):
     def verify_pin(self, person_id: str, pin: str) -> bool: ...
 
     def has_pin(self, person_id: str) -> bool: ...
+
+    def pin_holders(self) -> frozenset[str]:
+        """Who has an unlock PIN (one read of the roster, for the lock screen)."""
+        ...
 
     def pin_attempts(self, person_id: str) -> PinAttempts:
         """The person's run of wrong PINs (an empty run when none is stored)."""
@@ -410,6 +419,8 @@ def _decode_plans(data: Tables, where: Path | str, *, year: int) -> tuple[Annual
 
 
 def _decode_dues(data: Tables, where: Path | str, *, year: int) -> DuesBook:
+    from rules.dues import DuesBook, DuesPayment, DuesRate
+
     rates = tuple(
         codec.structure(doc, DuesRate, where=where, label=f"{DUES_RATES_TABLE}[{doc_id}]")
         for doc_id, doc in _docs(data, DUES_RATES_TABLE)
@@ -469,8 +480,10 @@ class DocumentRepository:
 
     def __init__(self, store: DocumentStore) -> None:
         self._store = store
-        # Decoded documents by name, with the bytes they came from: reading
-        # the whole history again only re-decodes files whose bytes changed.
+        # Decoded documents by name, with a digest of the bytes they came
+        # from: reading the whole history again only re-decodes files whose
+        # bytes changed (a digest, not the bytes: ten years of files would
+        # otherwise stay in memory twice).
         self._orgs: dict[str, tuple[bytes, Organisation]] = {}
         self._meeting_files: dict[str, tuple[bytes, _MeetingFile]] = {}
         self._plan_files: dict[str, tuple[bytes, tuple[AnnualPlan, ...]]] = {}
@@ -509,13 +522,14 @@ class DocumentRepository:
         raw = storage.load()
         if raw is None:
             return None
+        digest = hashlib.blake2b(raw, digest_size=16).digest()
         hit = cache.get(name)
-        if hit is not None and hit[0] == raw:
+        if hit is not None and hit[0] == digest:
             return hit[1]
         data = storage.parse(raw)
         assert data is not None
         value = decode(data, storage.where)
-        cache[name] = (raw, value)
+        cache[name] = (digest, value)
         return value
 
     def _meeting_file(self, name: str) -> _MeetingFile | None:
@@ -614,6 +628,8 @@ class DocumentRepository:
         return found.meeting if found is not None else None
 
     def save_meeting(self, meeting: Meeting) -> None:
+        from rules.seal import newest_link
+
         self._check_can_write()
         check_meeting_id(meeting.id)
         name = self._meeting_name(meeting.id)
@@ -644,6 +660,8 @@ class DocumentRepository:
     # -- sealed records (R3, rules.seal) -------------------------------------
 
     def seal_heads(self) -> dict[str | None, SealHead]:
+        from rules.seal import SealHead
+
         storage, data = self._open(ORG_NAME, ORG)
         if data is None:
             return {}
@@ -730,6 +748,8 @@ class DocumentRepository:
     # -- party dues (按时收缴党费) ---------------------------------------------
 
     def dues(self, year: int | None = None) -> DuesBook:
+        from rules.dues import DuesBook
+
         pattern = DUES_PATTERN if year is None else f"dues/{year:04d}"
         book = DuesBook()
         for name in self._store.names(pattern):
@@ -754,9 +774,13 @@ class DocumentRepository:
         return storage, data
 
     def save_dues_rate(self, rate: DuesRate) -> None:
+        from rules.dues import DuesBook
+
         self.save_dues(DuesBook(rates=(rate,)))
 
     def save_dues_payment(self, payment: DuesPayment) -> None:
+        from rules.dues import DuesBook
+
         self.save_dues(DuesBook(payments=(payment,)))
 
     def save_dues(self, book: DuesBook) -> None:
@@ -868,6 +892,17 @@ class DocumentRepository:
 
     def has_pin(self, person_id: str) -> bool:
         return self._credential(person_id) is not None
+
+    def pin_holders(self) -> frozenset[str]:
+        org = self.organisation()
+        if org is None:
+            return frozenset()
+        _, data = self._open(ORG_NAME, ORG)
+        return frozenset(
+            person_id
+            for _, doc in _docs(data or {}, CREDENTIALS_TABLE)
+            if isinstance(person_id := doc.get("person_id"), str) and org.person(person_id)
+        )
 
     def pin_attempts(self, person_id: str) -> PinAttempts:
         return self._attempts(person_id, PIN_ATTEMPTS_TABLE)

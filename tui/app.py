@@ -9,8 +9,10 @@ lock screen, which shows nothing of the last user.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -27,6 +29,10 @@ from tui.messages import RecordsChanged
 
 if TYPE_CHECKING:
     from tui.phone.server import PhoneServer
+
+
+#: The styles of the screens after the lock screen (``XiaozuApp.read_screens_css``).
+SCREENS_CSS = "xiaozu.tcss"
 
 
 class ProblemScreen(Screen[None]):
@@ -47,7 +53,9 @@ class ProblemScreen(Screen[None]):
 class XiaozuApp(App[None]):
     """小组: the meeting-room kiosk."""
 
-    CSS_PATH = "xiaozu.tcss"
+    # The lock screen's styles only: the rest (SCREENS_CSS) are read once
+    # the lock screen is drawn, so the first screen is up sooner.
+    CSS_PATH = "lock.tcss"
     TITLE = "小组"
     ENABLE_COMMAND_PALETTE = False  # closed to members on the shared screen
     BINDINGS = [
@@ -75,25 +83,56 @@ class XiaozuApp(App[None]):
     def load(self) -> Kiosk:
         repo = FileRepository(self.env.data_dir, writable=True).open()
         try:
-            return Kiosk(self.env, repo)
+            # The organisation only: enough for the lock screen, which is up
+            # before the years of records are read (``load_records``).
+            return Kiosk(self.env, repo, records=False)
         except BaseException:
             repo.close()
             raise
 
+    async def _show_lock_screen(self, kiosk: Kiosk) -> None:
+        from tui.screens.lock import LockScreen
+
+        await self.push_screen(LockScreen(kiosk))
+        # Read the other screens' styles and the records once it is drawn.
+        self.call_after_refresh(self._after_lock_screen, kiosk)
+
+    def _after_lock_screen(self, kiosk: Kiosk) -> None:
+        self.read_screens_css()
+        self.load_records(kiosk)
+
+    def read_screens_css(self) -> None:
+        """Add the styles of every screen after the lock screen's (once)."""
+        path = Path(__file__).with_name(SCREENS_CSS)
+        if self.stylesheet.has_source(str(path), ""):
+            return
+        self.stylesheet.read(path)
+        self.stylesheet.reparse()
+        self.stylesheet.update(self)
+
+    @work(exit_on_error=False, name="records")
+    async def load_records(self, kiosk: Kiosk) -> None:
+        """The records, read on the kiosk's writer thread behind the lock
+        screen (an unlock waits for them: ``Kiosk.wait_loaded``); then the
+        phone page starts."""
+        await asyncio.wrap_future(kiosk.load_records_later())
+        if self.env.phone_port is not None:
+            self.serve_phones(kiosk)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name != "load":
+        if event.worker.name not in ("load", "records"):
             return
         if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, Kiosk):
-            self.kiosk = event.worker.result
+            self.kiosk = kiosk = event.worker.result
             self.kiosk.on_error = self._write_failed
-            from tui.screens.lock import LockScreen
 
-            self.push_screen(LockScreen(self.kiosk))
-            if self.env.phone_port is not None:
-                self.serve_phones(self.kiosk)
+            self.call_next(self._show_lock_screen, kiosk)
             # Check often enough that a short idle time (tests) is kept.
             self.set_interval(max(0.05, min(1.0, self.env.idle_seconds / 4)), self._check_idle)
         elif event.state is WorkerState.ERROR:
+            if self.kiosk is not None:  # the records could not be read
+                self.kiosk.close()
+                self.kiosk = None
             error = event.worker.error
             if isinstance(error, StorageError):
                 text = error.message(self.env.lang)

@@ -21,11 +21,9 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from rules import access, seal, signin
-from rules.dues import DuesBook, DuesPayment, DuesRate
-from rules.engine import check
-from rules.findings import Finding
+from rules import access
 from rules.models import (
     AnnualPlan,
     BranchRecords,
@@ -41,9 +39,17 @@ from rules.models import (
     Step,
     TaskStatus,
 )
-from rules.plan_template import template_month
 from storage import Repository, StorageError
 from tui.env import KioskEnv
+
+if TYPE_CHECKING:
+    from rules import seal, signin
+    from rules.dues import DuesBook, DuesPayment, DuesRate
+    from rules.findings import Finding
+
+# The rule modules the lock screen does not need (rules.signin, rules.seal,
+# rules.engine, rules.dues, rules.plan_template) are imported where used, so
+# that the first screen is up sooner; ``load_records`` imports them behind it.
 
 DEFAULT_MEETING_TIME = time(14, 30)
 
@@ -65,7 +71,7 @@ class Session:
 
 
 class Kiosk:
-    def __init__(self, env: KioskEnv, repo: Repository) -> None:
+    def __init__(self, env: KioskEnv, repo: Repository, *, records: bool = True) -> None:
         self.env = env
         self.repo = repo
         self.session: Session | None = None
@@ -89,23 +95,83 @@ class Kiosk:
         # Signing in (SPEC §3). The meeting taking sign-ins by phone or badge:
         # set by the meeting screen while it shows a meeting in its five steps.
         self.signin_meeting_id: str | None = None
-        self.kiosk_throttle = signin.KioskThrottle()
+        self._kiosk_throttle: signin.KioskThrottle | None = None
         self.secret_problem: StorageError | None = None
         try:
             self._secret: bytes | None = repo.kiosk_secret()
         except StorageError as error:
             # Phones and badges cannot be checked; the leader marks by hand.
             self._secret, self.secret_problem = None, error
-        self.reload()
+        # Set once the records (meetings, tasks, plans, dues, history) are in
+        # memory; before that only the organisation is (enough for the lock
+        # screen). ``records=False`` leaves them to ``load_records``.
+        self._loaded = threading.Event()
+        self._load_error: BaseException | None = None
+        self._read_organisation()
+        if records:
+            self.load_records()
 
     # -- reading ------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read everything from storage (at start, or after a failed write)."""
+    def _read_organisation(self) -> None:
         org = self.repo.organisation()
         if org is None:
             raise LookupError("no organisation")
         self.org: Organisation = org
+
+    def load_records(self) -> None:
+        """Read the records from storage (once at start, after the lock screen
+        is up: ten years of meetings take a second). Raises what the storage
+        raises; ``wait_loaded`` then raises it too."""
+        from rules import engine, plan_template, seal, signin  # noqa: F401 (behind the lock screen)
+
+        try:
+            self._read_records()
+        except BaseException as error:
+            self._load_error = error
+            raise
+        finally:
+            self._loaded.set()
+
+    def load_records_later(self) -> Future[None]:
+        """``load_records`` on the writer thread, in order with every write
+        (a PIN attempt written meanwhile is not read half-way)."""
+        return self._writer.submit(self.load_records)
+
+    @property
+    def kiosk_throttle(self) -> signin.KioskThrottle:
+        """Wrong sign-in PINs from every phone together (rules.signin)."""
+        if self._kiosk_throttle is None:
+            from rules import signin
+
+            self._kiosk_throttle = signin.KioskThrottle()
+        return self._kiosk_throttle
+
+    @kiosk_throttle.setter
+    def kiosk_throttle(self, throttle: signin.KioskThrottle) -> None:
+        self._kiosk_throttle = throttle
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded.is_set() and self._load_error is None
+
+    @property
+    def load_error(self) -> BaseException | None:
+        """Why the records could not be read (None: they were, or are being)."""
+        return self._load_error
+
+    def wait_loaded(self, timeout: float | None = None) -> bool:
+        """Block until the records are in memory (from a worker thread: the
+        lock screen's PIN check waits here before unlocking). False when they
+        could not be read, or not within ``timeout``."""
+        return self._loaded.wait(timeout) and self._load_error is None
+
+    def reload(self) -> None:
+        """Read everything from storage again (after a failed write)."""
+        self._read_organisation()
+        self._read_records()
+
+    def _read_records(self) -> None:
         self._meetings: dict[str, Meeting] = {m.id: m for m in self.repo.meetings()}
         self._tasks: dict[str, FollowUpTask] = {t.id: t for t in self.repo.tasks()}
         self._plans: dict[tuple[str, int], AnnualPlan] = {
@@ -189,6 +255,8 @@ class Kiosk:
 
     def findings(self) -> list[Finding]:
         """What the rules engine finds, limited to what the session may see."""
+        from rules.engine import check
+
         found = check(self.records(), self.now())
         if self.session is None or self.session.branch_admin:
             return found
@@ -255,6 +323,8 @@ class Kiosk:
     def planned_topic(self, day: date) -> str:
         """The topic the session group's year plan gives the month of ``day``
         (Y1), else the seed's template's — as ``new_meeting`` fills it in."""
+        from rules.plan_template import template_month
+
         gid = self._session_group()
         annual = self.plan(gid, day.year) if gid is not None else None
         topic = annual.topic_for(day.month) if annual else None
@@ -266,7 +336,8 @@ class Kiosk:
     # -- the session ----------------------------------------------------------
 
     def unlockers(self) -> tuple[Person, ...]:
-        return tuple(p for p in access.unlockers(self.org) if self.repo.has_pin(p.id))
+        holders = self.repo.pin_holders()
+        return tuple(p for p in access.unlockers(self.org) if p.id in holders)
 
     def start_session(self, person: Person, group_id: str | None) -> Session:
         self.session = Session(person, group_id, access.is_branch_admin(person))
@@ -333,6 +404,8 @@ class Kiosk:
 
     def signin_meeting(self) -> Meeting | None:
         """The meeting taking sign-ins now, if any."""
+        from rules import signin
+
         meeting = self._meetings.get(self.signin_meeting_id or "")
         if meeting is None or not signin.open_for_signin(meeting):
             return None
@@ -389,6 +462,8 @@ class Kiosk:
         """Record that ``person_id`` came to the meeting taking sign-ins, by
         phone or badge (rules.signin.sign_in); raises SigninRefused and
         changes nothing when that is not allowed."""
+        from rules import signin
+
         meeting = self.signin_meeting()
         if meeting is None:
             raise signin.SigninRefused(signin.Refusal.NOT_OPEN, person_id)
@@ -399,6 +474,8 @@ class Kiosk:
     def sign_in_badge(self, token: str) -> tuple[signin.BadgeCheck, Meeting | None]:
         """A badge read by the scanner: check it, and sign its owner in.
         Raises SigninRefused as ``sign_in`` does."""
+        from rules import signin
+
         if self._secret is None:
             return signin.BadgeCheck(None, signin.BadgeProblem.FORGED), None
         verdict = signin.check_badge(self._secret, token.strip(), self._badge_versions)
@@ -433,6 +510,8 @@ class Kiosk:
         return meeting
 
     def save_meeting(self, meeting: Meeting) -> None:
+        from rules import seal
+
         # Minutes finalised now, and each new addendum, are sealed into the
         # group's chain on the way (R3, rules.seal): every path that
         # finalises comes through here.

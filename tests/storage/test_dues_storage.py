@@ -3,6 +3,7 @@ under, and a damaged file left untouched."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -40,7 +41,7 @@ def test_dues_round_trip(repo: Repository) -> None:
     assert repo.dues(2026).rates == (RAISED,)
     # The same person and month again replaces the amount; the same payment id too.
     repo.save_dues_rate(DuesRate("p1", Month(2026, 1), 5000))
-    repo.save_dues_payment(DuesPayment(**{**PAYMENT.__dict__, "amount_fen": 8000}))
+    repo.save_dues_payment(dataclasses.replace(PAYMENT, amount_fen=8000))
     book = repo.dues()
     assert book.rate_for("p1", Month(2026, 3)) == 5000
     assert len(book.rates) == 2

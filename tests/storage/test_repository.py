@@ -254,8 +254,10 @@ def test_pins_verify_only_with_the_right_pin(repo: Repository) -> None:
     repo.save_organisation(make_org())
     assert not repo.has_pin("p1")
     assert not repo.verify_pin("p1", "482915")
+    assert repo.pin_holders() == frozenset()
     repo.set_pin("p1", "482915")
     assert repo.has_pin("p1")
+    assert repo.pin_holders() == {"p1"}  # the lock screen lists only them
     assert repo.verify_pin("p1", "482915")
     assert repo.verify_pin("p1", "４８２９１５")  # full-width digits from an IME
     assert not repo.verify_pin("p1", "482916")

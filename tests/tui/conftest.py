@@ -4,6 +4,7 @@ is loaded (and, where a test wants, unlocked) the way a user would get there.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -97,6 +98,11 @@ async def loaded(app: XiaozuApp, pilot: Pilot[None]) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     assert app.kiosk is not None, "the kiosk did not load"
+    # The records are read behind the lock screen, after it is drawn.
+    await asyncio.to_thread(app.kiosk.wait_loaded, 60)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert app.kiosk.loaded, "the records did not load"
 
 
 async def unlocked(

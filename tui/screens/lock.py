@@ -199,7 +199,12 @@ class PinForm(Vertical):
     # and one of them is the PIN.
     @work(thread=True, exit_on_error=False, name="pin-check", description="PIN check")
     def _verify(self, person: Person, pin: str) -> _Checked:
-        return _Checked(person, self.kiosk.check_pin(person, pin))
+        verdict = self.kiosk.check_pin(person, pin)
+        # Unlock once the records are read (they load behind this screen at
+        # start; a failure to read them replaces this screen).
+        if verdict.accepted and not self.kiosk.wait_loaded() and self.kiosk.load_error:
+            raise self.kiosk.load_error
+        return _Checked(person, verdict)
 
     @on(Worker.StateChanged)
     def _verified(self, event: Worker.StateChanged) -> None:
