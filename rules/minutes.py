@@ -78,7 +78,8 @@ def meeting_members(meeting: Meeting, org: Organisation) -> tuple[Person, ...]:
 
 def unaccounted_members(meeting: Meeting, org: Organisation) -> tuple[Person, ...]:
     """Expected members with no attendance record at all."""
-    return tuple(p for p in meeting_members(meeting, org) if meeting.attendance_of(p.id) is None)
+    recorded = {record.person_id for record in meeting.attendance}
+    return tuple(p for p in meeting_members(meeting, org) if p.id not in recorded)
 
 
 def absences_without_reason(meeting: Meeting) -> tuple[str, ...]:

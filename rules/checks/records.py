@@ -53,11 +53,11 @@ def r2_minutes_complete(records: BranchRecords, now: datetime) -> Iterator[Findi
     for meeting in checked_meetings(records):
         if not is_held(meeting):
             continue
-        label = meeting_label(meeting, org)
-        label_en = meeting_label_en(meeting, org)
         if meeting.step.minutes_final:
             missing = missing_minutes_parts(meeting, org)
             if missing:
+                label = meeting_label(meeting, org)
+                label_en = meeting_label_en(meeting, org)
                 yield finding(
                     "R2",
                     Severity.ERROR,
@@ -73,6 +73,8 @@ def r2_minutes_complete(records: BranchRecords, now: datetime) -> Iterator[Findi
                 continue
             missing = missing_minutes_parts(meeting, org)
             if missing:
+                label = meeting_label(meeting, org)
+                label_en = meeting_label_en(meeting, org)
                 waited = (now - started).days
                 yield finding(
                     "R2",
