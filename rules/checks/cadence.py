@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from rules.findings import Finding, Severity
-from rules.minutes import unaccounted_members
+from rules.minutes import members_by_group, unaccounted_members
 from rules.models import AttendanceStatus, BranchRecords, Meeting, Organisation
 
 from ._common import (
@@ -256,10 +256,11 @@ def m6_attendance_and_chair(records: BranchRecords, now: datetime) -> Iterator[F
     other than the group's leader.
     """
     org = records.organisation
+    by_group = members_by_group(org)
     for meeting in checked_meetings(records):
         if not is_held(meeting):
             continue
-        missing = person_names(unaccounted_members(meeting, org))
+        missing = person_names(unaccounted_members(meeting, org, by_group))
         no_reason = [
             name_of(org, a.person_id)
             for a in meeting.attendance
