@@ -8,7 +8,7 @@ them, and the rules engine asks it about meetings already held.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -64,21 +64,46 @@ _LABELS: dict[MinutesPart, tuple[str, str]] = {
 _EXCUSED_OR_ABSENT = (AttendanceStatus.ON_LEAVE, AttendanceStatus.ABSENT)
 
 
-def meeting_members(meeting: Meeting, org: Organisation) -> tuple[Person, ...]:
+MembersByGroup = Mapping[str | None, tuple[Person, ...]]
+"""Each group's party members, and under None every party member of the
+branch (:func:`members_by_group`)."""
+
+
+def members_by_group(org: Organisation) -> MembersByGroup:
+    """What :func:`meeting_members` looks up, for every group at once: the
+    rules engine asks it for every meeting of ten years."""
+    found: dict[str | None, list[Person]] = {}
+    for person in org.people:
+        if person.is_party_member and person.group_id is not None:
+            found.setdefault(person.group_id, []).append(person)
+    index: dict[str | None, tuple[Person, ...]] = {g: tuple(ps) for g, ps in found.items()}
+    index[None] = org.party_members
+    return index
+
+
+def meeting_members(
+    meeting: Meeting, org: Organisation, by_group: MembersByGroup | None = None
+) -> tuple[Person, ...]:
     """The party members expected at ``meeting``: the group's members, or for
     a member congress (党员大会, ``group_id`` None) every party member of the
-    branch. Once the meeting has started, those it started with."""
+    branch. Once the meeting has started, those it started with.
+    ``by_group``: :func:`members_by_group` of ``org``, when already known."""
     if meeting.expected_ids:
         wanted = set(meeting.expected_ids)
         return tuple(p for p in org.people if p.id in wanted)
+    if by_group is not None:
+        return by_group.get(meeting.group_id, ())
     if meeting.group_id is None:
         return org.party_members
     return org.members_of(meeting.group_id)
 
 
-def unaccounted_members(meeting: Meeting, org: Organisation) -> tuple[Person, ...]:
+def unaccounted_members(
+    meeting: Meeting, org: Organisation, by_group: MembersByGroup | None = None
+) -> tuple[Person, ...]:
     """Expected members with no attendance record at all."""
-    return tuple(p for p in meeting_members(meeting, org) if meeting.attendance_of(p.id) is None)
+    recorded = {record.person_id for record in meeting.attendance}
+    return tuple(p for p in meeting_members(meeting, org, by_group) if p.id not in recorded)
 
 
 def absences_without_reason(meeting: Meeting) -> tuple[str, ...]:
@@ -96,7 +121,9 @@ def topics_without_opinion(meeting: Meeting) -> tuple[int, ...]:
     return tuple(i for i in range(len(meeting.topics)) if i not in discussed)
 
 
-def missing_minutes_parts(meeting: Meeting, org: Organisation) -> list[MinutesPart]:
+def missing_minutes_parts(
+    meeting: Meeting, org: Organisation, by_group: MembersByGroup | None = None
+) -> list[MinutesPart]:
     """The parts the minutes of ``meeting`` still lack, in ``MinutesPart`` order.
 
     Complete minutes have: the time (the meeting started), a place, at least
@@ -111,7 +138,7 @@ def missing_minutes_parts(meeting: Meeting, org: Organisation) -> list[MinutesPa
         missing.append(MinutesPart.PLACE)
     if not any(a.status.attended for a in meeting.attendance):
         missing.append(MinutesPart.ATTENDEES)
-    if unaccounted_members(meeting, org) or absences_without_reason(meeting):
+    if unaccounted_members(meeting, org, by_group) or absences_without_reason(meeting):
         missing.append(MinutesPart.ABSENTEES_REASONS)
     if not meeting.topics or not meeting.summary.strip():
         missing.append(MinutesPart.CONTENT)

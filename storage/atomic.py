@@ -35,6 +35,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 
 from storage.errors import DataFileError, DataFileProblem, StorageWriteError
@@ -67,9 +68,29 @@ def encode(data: Tables, kind: str) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def decode(raw: bytes, kind: str, where: Path | str) -> Tables:
-    """Check ``raw`` is one of our files of ``kind`` and return its tables
-    (without the marker). Raises :class:`DataFileError` naming ``where``."""
+# orjson reads an integer past 64 bits as a float, the standard library
+# exactly. Eighteen digits always fit; a file with a longer run of digits (in
+# a number, or only in a string) is left to the standard library. (Found by
+# marking digits: ``translate`` and ``in`` run at C speed, a regular
+# expression took longer than orjson's whole parse.)
+_DIGITS_ONLY = bytes(ord("0") if ord("0") <= i <= ord("9") else ord(" ") for i in range(256))
+_LONG_NUMBER = b"0" * 19
+
+
+def _parse(raw: bytes, where: Path | str) -> Any:
+    """The JSON value in ``raw``.
+
+    orjson first: it reads ten years of meetings in a third of the time (issue
+    7). It accepts only strict UTF-8 JSON, which the standard library reads as
+    the same values; anything it refuses (a damaged file, but also NaN or a
+    lone surrogate, which the standard library accepts) is read again by the
+    standard library, whose errors say what is wrong and where.
+    """
+    if _LONG_NUMBER not in raw.translate(_DIGITS_ONLY):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass  # the standard library says what is wrong, or reads it
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -88,7 +109,13 @@ def decode(raw: bytes, kind: str, where: Path | str) -> Tables:
         raise DataFileError(problem, where, detail) from exc
     except (ValueError, RecursionError) as exc:
         raise DataFileError(DataFileProblem.NOT_JSON, where, str(exc)) from exc
+    return data
 
+
+def decode(raw: bytes, kind: str, where: Path | str) -> Tables:
+    """Check ``raw`` is one of our files of ``kind`` and return its tables
+    (without the marker). Raises :class:`DataFileError` naming ``where``."""
+    data = _parse(raw, where)
     if not isinstance(data, dict):
         detail = f"top level is a {type(data).__name__}, not an object"
         raise DataFileError(DataFileProblem.FOREIGN, where, detail)

@@ -13,6 +13,12 @@ not a tuple of characters.
 * ``date``: ISO 8601 (``2025-01-05``).
 * ``StrEnum`` members: their string value.
 * tuples: JSON arrays.
+
+Reading runs twice only when a document does not fit: first a fast converter
+(no detailed validation, every hook resolved once per type), and when that
+raises, the detailed one, whose error names the field. Both refuse the same
+documents (same strict hooks); the fast one only gives no details. Ten years
+of meetings load about twice as fast this way (issue 7).
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
+from types import NoneType, UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import cattrs
 from cattrs.v import format_exception
@@ -106,6 +113,79 @@ def make_converter() -> cattrs.Converter:
 
 
 converter = make_converter()
+"""The detailed converter: the one that writes, and that names what is wrong."""
+
+
+def _structure_datetime_fast(value: Any, _type: Any) -> datetime:
+    if type(value) is not str:
+        raise TypeError("not text")
+    moment = datetime.fromisoformat(value)
+    # fromisoformat gives a fixed ``timezone`` or none, and a timezone always
+    # has an offset: the detailed hook's utcoffset() test is not needed here.
+    if moment.tzinfo is None:
+        raise ValueError("no UTC offset")
+    return moment
+
+
+def _structure_enum_fast(value: Any, enum_type: Any) -> Enum:
+    # Only text that is a member's value; anything else (which the detailed
+    # hook may refuse or accept) goes to the detailed converter.
+    member: Enum | None = enum_type._value2member_map_.get(value) if type(value) is str else None
+    if member is None:
+        raise ValueError(f"not a {enum_type.__name__}")
+    return member
+
+
+def _optional_of(type_: Any) -> Any:
+    """``X`` for ``X | None``, else None."""
+    if get_origin(type_) not in (Union, UnionType):
+        return None
+    args = get_args(type_)
+    if len(args) != 2 or NoneType not in args:
+        return None
+    return args[0] if args[1] is NoneType else args[1]
+
+
+def make_fast_converter() -> cattrs.Converter:
+    """The converter tried first: it accepts exactly what :func:`make_converter`'s
+    accepts (the same strict hooks) and returns equal objects, but without
+    detailed validation (cattrs' generated code raises at the first problem)
+    and with every hook looked up once per type, not once per value."""
+    fast = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+    fast.register_structure_hook(datetime, _structure_datetime_fast)
+    fast.register_structure_hook(date, _structure_date)
+    for enum_type in (StrEnum, Enum):
+        fast.register_structure_hook(enum_type, _structure_enum_fast)
+    for kind in (str, int, bool):
+        fast.register_structure_hook(kind, _strict(kind))
+
+    def tuple_hook(type_: Any) -> Any:
+        item_type = get_args(type_)[0]
+        item = fast.get_structure_hook(item_type)
+
+        def structure(value: Any, _type: Any) -> tuple[Any, ...]:
+            if type(value) is not list:
+                raise TypeError(f"expected a list, got {type(value).__name__}")
+            return tuple([item(element, item_type) for element in value])
+
+        return structure
+
+    def optional_hook(type_: Any) -> Any:
+        inner_type = _optional_of(type_)
+        inner = fast.get_structure_hook(inner_type)
+
+        def structure(value: Any, _type: Any) -> Any:
+            return None if value is None else inner(value, inner_type)
+
+        return structure
+
+    fast.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
+    fast.register_structure_hook_factory(lambda t: _optional_of(t) is not None, optional_hook)
+    return fast
+
+
+_fast = make_fast_converter()
+_fast_hooks: dict[Any, Any] = {}
 
 
 def unstructure(obj: Any) -> dict[str, Any]:
@@ -123,6 +203,14 @@ def _describe(exc: BaseException, type_: type[Any] | None) -> str:
 def structure(document: Any, cls: type[T], *, where: Path | str, label: str) -> T:
     """``document`` as a ``cls``; a :class:`DataFileError` naming ``where`` and
     the field (``label`` is the document's place, e.g. ``people[3]``)."""
+    hook = _fast_hooks.get(cls)
+    if hook is None:
+        hook = _fast_hooks[cls] = _fast.get_structure_hook(cls)
+    try:
+        found: T = hook(document, cls)
+        return found
+    except Exception:  # the detailed converter below says what is wrong
+        pass
     try:
         return converter.structure(document, cls)
     except Exception as exc:

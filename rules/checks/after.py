@@ -93,8 +93,11 @@ def a3_tasks(records: BranchRecords, now: datetime) -> Iterator[Finding]:
     org = records.organisation
     today = now.date()
     for task in records.tasks:
-        subject = task_subject(task, org)
         assignee = org.person(task.assignee_id)
+        overdue = task.status is TaskStatus.OPEN and task.due < today
+        if assignee is not None and not overdue:
+            continue  # most tasks: nothing to name
+        subject = task_subject(task, org)
         if assignee is None:
             yield finding(
                 "A3",
@@ -105,15 +108,15 @@ def a3_tasks(records: BranchRecords, now: datetime) -> Iterator[Finding]:
                 f'The task "{task.what}" is assigned to {task.assignee_id}, who is not in '
                 "the branch: assign it to someone who is.",
             )
-        if task.status is TaskStatus.OPEN and task.due < today:
+        if overdue:
             name = name_of(org, task.assignee_id)
-            overdue = (today - task.due).days
+            days_late = (today - task.due).days
             yield finding(
                 "A3",
                 Severity.WARNING,
                 subject,
-                f"{name}承办的任务“{task.what}”应于{zh_date(task.due)}完成,已逾期{overdue}天:"
+                f"{name}承办的任务“{task.what}”应于{zh_date(task.due)}完成,已逾期{days_late}天:"
                 "请督促落实,完成后登记。",
                 f'The task "{task.what}" assigned to {name} was due on {en_date(task.due)}, '
-                f"{overdue} days ago: follow it up and mark it done when it is.",
+                f"{days_late} days ago: follow it up and mark it done when it is.",
             )

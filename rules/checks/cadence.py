@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from rules.findings import Finding, Severity
-from rules.minutes import unaccounted_members
-from rules.models import AttendanceStatus, BranchRecords, Meeting
+from rules.minutes import members_by_group, unaccounted_members
+from rules.models import AttendanceStatus, BranchRecords, Meeting, Organisation
 
 from ._common import (
     checked_meetings,
@@ -81,9 +81,11 @@ def m2_topics(records: BranchRecords, now: datetime) -> Iterator[Finding]:
     for meeting in checked_meetings(records):
         if meeting.postponed:
             continue
-        label = meeting_label(meeting, org)
-        label_en = meeting_label_en(meeting, org)
         count = len(meeting.topics)
+        if count > MAX_TOPICS or (count == 0 and is_held(meeting)):
+            # Named only when there is something to say (most meetings are fine).
+            label = meeting_label(meeting, org)
+            label_en = meeting_label_en(meeting, org)
         if count > MAX_TOPICS:
             yield finding(
                 "M2",
@@ -116,10 +118,12 @@ def m3_branch_consulted(records: BranchRecords, now: datetime) -> Iterator[Findi
     for meeting in checked_meetings(records):
         if meeting.group_id is None or not is_held(meeting):
             continue
-        label = meeting_label(meeting, org)
-        label_en = meeting_label_en(meeting, org)
         consulted = meeting.consulted_branch_at
         start = meeting.started_at or meeting.planned_at
+        if consulted is not None and consulted <= start:
+            continue
+        label = meeting_label(meeting, org)
+        label_en = meeting_label_en(meeting, org)
         if consulted is None:
             yield finding(
                 "M3",
@@ -129,7 +133,7 @@ def m3_branch_consulted(records: BranchRecords, now: datetime) -> Iterator[Findi
                 f"{label_en} has no record of consulting the branch beforehand: consult the "
                 "branch on the topics before a meeting and record when.",
             )
-        elif consulted > start:
+        else:
             yield finding(
                 "M3",
                 Severity.WARNING,
@@ -146,6 +150,18 @@ def _notice_days(meeting: Meeting, sent: datetime) -> int:
     return (meeting.held_on - local_date(sent, when)).days
 
 
+def _notice_in_order(meeting: Meeting, now: datetime) -> bool:
+    """Nothing for M5 to say about ``meeting`` (asked first: most meetings are
+    in order, and naming a meeting costs more than this)."""
+    sent = meeting.notice_sent_at
+    if sent is None:
+        if is_held(meeting):
+            return False
+        days_left = (meeting.planned_at.date() - local_date(now, meeting.planned_at)).days
+        return days_left not in (0, 1)
+    return NOTICE_MIN_DAYS <= _notice_days(meeting, sent) <= NOTICE_MAX_DAYS
+
+
 def m5_notice(records: BranchRecords, now: datetime) -> Iterator[Finding]:
     """M5 — 党小组要把会议的时间、地点、议题、要求提前一至三天通知本组党员.
 
@@ -156,7 +172,7 @@ def m5_notice(records: BranchRecords, now: datetime) -> Iterator[Finding]:
     """
     org = records.organisation
     for meeting in checked_meetings(records):
-        if meeting.postponed:
+        if meeting.postponed or _notice_in_order(meeting, now):
             continue
         label = meeting_label(meeting, org)
         label_en = meeting_label_en(meeting, org)
@@ -222,6 +238,16 @@ def m5_notice(records: BranchRecords, now: datetime) -> Iterator[Finding]:
             )
 
 
+def _leader_not_chairing(meeting: Meeting, org: Organisation) -> str | None:
+    """The group leader's id when someone else chaired the group meeting."""
+    if meeting.group_id is None or meeting.chair_id is None:
+        return None
+    group = org.group(meeting.group_id)
+    if group is None or group.leader_id is None or meeting.chair_id == group.leader_id:
+        return None
+    return group.leader_id
+
+
 def m6_attendance_and_chair(records: BranchRecords, now: datetime) -> Iterator[Finding]:
     """M6 — 会议由小组全体党员参加,由党小组长主持.
 
@@ -230,13 +256,22 @@ def m6_attendance_and_chair(records: BranchRecords, now: datetime) -> Iterator[F
     other than the group's leader.
     """
     org = records.organisation
+    by_group = members_by_group(org)
     for meeting in checked_meetings(records):
         if not is_held(meeting):
+            continue
+        missing = person_names(unaccounted_members(meeting, org, by_group))
+        no_reason = [
+            name_of(org, a.person_id)
+            for a in meeting.attendance
+            if a.status is AttendanceStatus.ABSENT and not a.reason.strip()
+        ]
+        leader_id = _leader_not_chairing(meeting, org)
+        if not missing and not no_reason and leader_id is None:
             continue
         label = meeting_label(meeting, org)
         label_en = meeting_label_en(meeting, org)
         subject = meeting_subject(meeting, org)
-        missing = person_names(unaccounted_members(meeting, org))
         if missing:
             yield finding(
                 "M6",
@@ -248,11 +283,6 @@ def m6_attendance_and_chair(records: BranchRecords, now: datetime) -> Iterator[F
                 "member attends; record them as present, late, on leave or absent (with "
                 "the reason).",
             )
-        no_reason = [
-            name_of(org, a.person_id)
-            for a in meeting.attendance
-            if a.status is AttendanceStatus.ABSENT and not a.reason.strip()
-        ]
         if no_reason:
             yield finding(
                 "M6",
@@ -261,13 +291,10 @@ def m6_attendance_and_chair(records: BranchRecords, now: datetime) -> Iterator[F
                 f"{label}记录{zh_names(no_reason)}缺席但没有写明原因:请补记缺席原因。",
                 f"{label_en} records {en_names(no_reason)} as absent without a reason: record why.",
             )
-        if meeting.group_id is None or meeting.chair_id is None:
-            continue
-        group = org.group(meeting.group_id)
-        if group is None or group.leader_id is None or meeting.chair_id == group.leader_id:
+        if meeting.chair_id is None or leader_id is None:
             continue
         chair = name_of(org, meeting.chair_id)
-        leader = name_of(org, group.leader_id)
+        leader = name_of(org, leader_id)
         yield finding(
             "M6",
             Severity.WARNING,

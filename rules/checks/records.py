@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from rules.findings import Finding, Severity
-from rules.minutes import MinutesPart, missing_minutes_parts
+from rules.minutes import MinutesPart, members_by_group, missing_minutes_parts
 from rules.models import BranchRecords
 
 from ._common import (
@@ -50,14 +50,15 @@ def r2_minutes_complete(records: BranchRecords, now: datetime) -> Iterator[Findi
     way more than seven days after it started, with parts missing.
     """
     org = records.organisation
+    by_group = members_by_group(org)
     for meeting in checked_meetings(records):
         if not is_held(meeting):
             continue
-        label = meeting_label(meeting, org)
-        label_en = meeting_label_en(meeting, org)
         if meeting.step.minutes_final:
-            missing = missing_minutes_parts(meeting, org)
+            missing = missing_minutes_parts(meeting, org, by_group)
             if missing:
+                label = meeting_label(meeting, org)
+                label_en = meeting_label_en(meeting, org)
                 yield finding(
                     "R2",
                     Severity.ERROR,
@@ -71,8 +72,10 @@ def r2_minutes_complete(records: BranchRecords, now: datetime) -> Iterator[Findi
             started = meeting.started_at or meeting.planned_at
             if now <= started + days(OPEN_MINUTES_DAYS):
                 continue
-            missing = missing_minutes_parts(meeting, org)
+            missing = missing_minutes_parts(meeting, org, by_group)
             if missing:
+                label = meeting_label(meeting, org)
+                label_en = meeting_label_en(meeting, org)
                 waited = (now - started).days
                 yield finding(
                     "R2",

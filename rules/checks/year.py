@@ -9,6 +9,7 @@ from rules.findings import Finding, Severity
 from rules.models import BranchRecords, Meeting, MeetingKind
 
 from ._common import (
+    Month,
     checked_meetings,
     counts_for_month,
     en_date,
@@ -20,16 +21,19 @@ from ._common import (
     meeting_label,
     meeting_label_en,
     meeting_subject,
+    month_of,
     zh_date,
 )
 
 
-def _in_month(meetings: list[Meeting], year: int, month: int) -> list[Meeting]:
-    return [
-        m
-        for m in meetings
-        if counts_for_month(m) and (m.held_on.year, m.held_on.month) == (year, month)
-    ]
+def _by_month(meetings: list[Meeting]) -> dict[Month, list[Meeting]]:
+    """The meetings that count for a month (held or postponed), by the month
+    they are held in, in their order (one pass, not one per month)."""
+    found: dict[Month, list[Meeting]] = {}
+    for m in meetings:
+        if counts_for_month(m):
+            found.setdefault(month_of(m.held_on), []).append(m)
+    return found
 
 
 def y1_january(records: BranchRecords, now: datetime) -> Iterator[Finding]:
@@ -46,13 +50,13 @@ def y1_january(records: BranchRecords, now: datetime) -> Iterator[Finding]:
     for group in org.active_groups:
         subject = group_subject(group)
         start = group_start(records, group)
-        meetings = group_meetings(records, group.id)
+        by_month = _by_month(group_meetings(records, group.id))
         plans = {p.year: p for p in records.plans if p.group_id == group.id}
         if start is not None:
             for year in range(start[0], today.year + 1):
                 if (year, 1) < start or today < date(year, 2, 1):
                     continue
-                january = _in_month(meetings, year, 1)
+                january = by_month.get((year, 1), [])
                 held = [m for m in january if is_held(m)]
                 if not january:
                     yield finding(
@@ -128,10 +132,11 @@ def y2_december(records: BranchRecords, now: datetime) -> Iterator[Finding]:
         if start is None:
             continue
         meetings = group_meetings(records, group.id)
+        by_month = _by_month(meetings)
         for year in range(start[0], today.year + 1):
             if (year, 12) < start:
                 continue
-            december = _in_month(meetings, year, 12)
+            december = by_month.get((year, 12), [])
             held = [m for m in december if is_held(m)]
             if today < date(year + 1, 1, 1) and not held:
                 continue  # December is not over and its meeting is still to come
