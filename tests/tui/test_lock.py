@@ -518,3 +518,42 @@ def test_every_binding_has_an_id() -> None:
     for owner in (LockScreen, ExitScreen, GroupChoiceScreen, PinForm, XiaozuApp):
         for binding in owner.__dict__.get("BINDINGS", []):  # its own, not Textual's
             assert not isinstance(binding, tuple) and binding.id, (owner, binding)
+
+
+# -- the lock screen comes first ---------------------------------------------------
+
+
+async def test_the_lock_screen_is_up_before_the_records_and_an_unlock_waits_for_them(
+    make_kiosk_app: Callable[..., XiaozuApp],
+    demo_pins: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ten years of records take a second or more to read: the lock screen
+    does not wait for them (it needs the roster only), and a leader who has
+    typed the right PIN lands on home once they are in, never on an empty
+    home."""
+    release = threading.Event()
+    read_records = Kiosk.load_records
+
+    def slow_records(kiosk: Kiosk) -> None:
+        assert release.wait(30), "the test never let the records load"
+        read_records(kiosk)
+
+    monkeypatch.setattr(Kiosk, "load_records", slow_records)
+    app = make_kiosk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LockScreen) and app.screen.is_mounted)
+        assert app.kiosk is not None and not app.kiosk.loaded
+        await choose(app, pilot, LEADER_G1)
+        # Not type_pin: its wait for every worker would wait for the records.
+        await pilot.press(*demo_pins[LEADER_G1], "enter")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, LockScreen) and app.kiosk.session is None
+        assert said(app) == "正在验证…"
+        release.set()
+        await until(pilot, lambda: not isinstance(app.screen, LockScreen))
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        session = app.kiosk.session
+        assert session is not None and session.user.id == LEADER_G1
+        assert app.kiosk.loaded and app.kiosk.meetings()  # home has the group's records
