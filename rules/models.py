@@ -127,7 +127,7 @@ class Step(StrEnum):
 
     @property
     def order(self) -> int:
-        return list(Step).index(self)
+        return _STEP_ORDER[self]
 
     @property
     def in_meeting(self) -> bool:
@@ -142,6 +142,10 @@ class Step(StrEnum):
     @property
     def minutes_final(self) -> bool:
         return self.order >= Step.FINALISED.order
+
+
+#: Each step's place in the flow (``Step.order``), looked up often.
+_STEP_ORDER: dict[Step, int] = {step: number for number, step in enumerate(Step)}
 
 
 class AttendanceStatus(StrEnum):
