@@ -105,10 +105,15 @@ def header_bytes(first_seq: int) -> bytes:
     return _HEADER.pack(MAGIC, FORMAT, crc, first_seq)
 
 
-def fresh_journal(first_seq: int, size: int = CHUNK) -> bytes:
-    """An empty journal's bytes: the header, then zeros."""
+def fresh_journal(first_seq: int) -> bytes:
+    """An empty journal's bytes: the header, then zeros (``CHUNK`` in all)."""
     header = header_bytes(first_seq)
-    return header + bytes(max(size, 2 * HEADER_SIZE) - len(header))
+    return header + bytes(max(CHUNK, 2 * HEADER_SIZE) - len(header))
+
+
+def is_fresh(state: JournalState) -> bool:
+    """Nothing to fold and nothing to clear: as ``fresh_journal`` made it."""
+    return not state.entries and not state.torn and state.size == len(fresh_journal(1))
 
 
 def record_bytes(seq: int, meeting_id: str, attendance: Attendance) -> bytes:
@@ -277,44 +282,31 @@ class FileJournal:
         self.path = data_dir / JOURNAL_NAME
         self.writable = writable
         self._state: JournalState | None = None
-        self._seen: tuple[int, int, int, int] | None = None  # the file's identity when read
+        self._raw: bytes | None = None  # the bytes the state was read from
         self._fd: int | None = None  # the writer's, open from the first append
         self._lock = threading.Lock()
-
-    def _identity(self) -> tuple[int, int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise DataFileError(DataFileProblem.UNREADABLE, self.path, exc.strerror or "") from exc
-        return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
     def load(self) -> JournalState | None:
         """Read the file (None: there is none). Raises DataFileError."""
         with self._lock:
-            identity = self._identity()
-            if identity is None:
-                self._state, self._seen = None, None
-                return None
             try:
                 raw = self.path.read_bytes()
             except FileNotFoundError:
-                self._state, self._seen = None, None
+                self._state, self._raw = None, None
                 return None
             except OSError as exc:
                 detail = exc.strerror or str(exc)
                 raise DataFileError(DataFileProblem.UNREADABLE, self.path, detail) from exc
-            self._state = parse(raw, self.path)
-            self._seen = identity
+            if raw != self._raw:
+                # (Compared by bytes, not by modification time: two appends
+                # can fall within one tick of the file system's clock.)
+                self._state, self._raw = parse(raw, self.path), raw
             return self._state
 
     def state(self) -> JournalState | None:
         if self.writable:
             # The writer's own appends are all it needs to know of; the file
             # was read when the repository was opened.
-            return self._state
-        if self._seen is not None and self._identity() == self._seen:
             return self._state
         return self.load()
 
@@ -372,7 +364,7 @@ class FileJournal:
             write_atomically(self.path, payload)
             self._close_fd()  # the file it had open was replaced
             self._state = JournalState(first_seq, (), HEADER_SIZE, len(payload))
-            self._seen = None
+            self._raw = None
 
     def _close_fd(self) -> None:
         if self._fd is not None:

@@ -89,13 +89,13 @@ from storage.errors import (
     StorageWriteError,
 )
 from storage.journal import (
-    CHUNK,
     FOLDED_TABLE,
     FileJournal,
     Journal,
     JournalEntry,
     JournalState,
     MemoryJournal,
+    is_fresh,
     pending_by_meeting,
 )
 from storage.lock import DataDirLock
@@ -778,7 +778,7 @@ class DocumentRepository:
             data[FOLDED_TABLE] = {"1": {"seq": state.last_seq}}
             storage.write(data)
             applied += len(newer)
-        if state.entries or state.torn or state.size > CHUNK:
+        if not is_fresh(state):
             self._journal.reset(state.last_seq + 1)
         return applied
 
