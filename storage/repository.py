@@ -444,8 +444,12 @@ def _decode_folded(data: Tables, where: Path | str) -> int:
 
 
 def _with_entries(file: _MeetingFile, entries: Iterable[JournalEntry]) -> _MeetingFile:
-    """The meeting with the journal's sign-ins it does not include yet."""
+    """The meeting with the journal's sign-ins it does not include yet
+    (final minutes include every sign-in: the save that finalised them came
+    after the sign-ins, rules.flow)."""
     meeting = file.meeting
+    if meeting.step.minutes_final:
+        return file
     for entry in entries:
         if entry.seq > file.folded:
             meeting = flow.with_attendance(meeting, entry.attendance)

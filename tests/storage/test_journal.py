@@ -317,3 +317,20 @@ def test_a_backup_holds_sign_ins_not_yet_folded(data_dir: Path, tmp_path: Path) 
     restore_backup(taken.archive, restored, now=datetime(2025, 1, 9))
     with FileRepository(restored, writable=False) as reader:
         assert set(statuses(reader.meeting(MEETING_ID))) == {"p1"}
+
+
+def test_a_journal_made_anew_numbers_on_from_what_the_meetings_hold(data_dir: Path) -> None:
+    """A lost journal (deleted by hand, say) must not make later sign-ins
+    look older than what the meetings' files already hold."""
+    with FileRepository(data_dir) as repository:
+        set_up(repository)
+        for number, person_id in enumerate(("p1", "p2", "p3")):
+            repository.append_signin(MEETING_ID, came(person_id, 20 + number))
+    (data_dir / JOURNAL_NAME).unlink()
+    with FileRepository(data_dir) as repository:
+        repository.append_signin(MEETING_ID, came("p4", 35))
+        state = parse((data_dir / JOURNAL_NAME).read_bytes(), JOURNAL_NAME)
+        assert [e.seq for e in state.entries] == [4]
+        abandon(repository)
+    with FileRepository(data_dir) as repository:
+        assert set(statuses(repository.meeting(MEETING_ID))) == {"p1", "p2", "p3", "p4"}
