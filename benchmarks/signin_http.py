@@ -61,10 +61,11 @@ for it. Against a static page of about a millisecond that is a ratio of tens,
 by design; the run times one ``verify_signin_pin`` apart and reports it
 beside the first-time figures. The like-for-like comparison is the one-tap
 pass: a remembered phone's sign-in checks only HMACs (ticket, cookie), so
-what it adds to a static page is the sign-in itself and the meeting file
-written (fsync, then the phone is told). The aim, p99 within 3x of the
-static page, applies to it; the run also times one meeting write through
-the kiosk's writer, the floor under it.
+what it adds to a static page is the sign-in itself and its record appended
+to the sign-in journal (``storage.journal``: one fdatasync, then the phone
+is told). The aim, p99 within 3x of the static page, applies to it; the run
+also times one whole meeting write through the kiosk's writer (a rewrite of
+the meeting's file, two syncs: what a sign-in cost before the journal).
 
 Exit status: 0 when every member was recorded in both sign-in passes, in
 memory and on disk; 1 when not (correctness: no timing decides the status);
@@ -352,9 +353,9 @@ def recorded_by_phone(meeting: Meeting | None, wanted: set[str]) -> int:
 
 
 def recorded_on_disk(data: Path, meeting_id: str, wanted: set[str]) -> int:
-    """The same, from the meeting file read back by a fresh read-only
-    repository (it takes no lock: as ``xiaozu check`` reads while the kiosk
-    runs)."""
+    """The same, from the meeting read back by a fresh read-only repository
+    (its file and the sign-in journal; it takes no lock: as ``xiaozu check``
+    reads while the kiosk runs)."""
     with FileRepository(data, writable=False) as repo:
         return recorded_by_phone(repo.meeting(meeting_id), wanted)
 
@@ -454,7 +455,8 @@ class KioskSide:
 
     async def time_meeting_write(self, meeting_id: str) -> list[float]:
         """Seconds to save a meeting (unchanged) through the kiosk's writer
-        and wait for it, as a sign-in does before it answers."""
+        and wait for it, as a sign-in did before it answered (it now appends
+        to the sign-in journal instead, storage.journal)."""
         kiosk = self._kiosk()
         times = []
         for _ in range(_CALLS):

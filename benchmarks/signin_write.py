@@ -7,8 +7,13 @@ in the same run.
 The kiosk's real path: a ``tui.kiosk.Kiosk`` (no Textual) over ``DATA``
 opens a meeting of g1 (``rules.flow``), then each of its members signs in by
 badge, ``Kiosk.sign_in`` then ``await Kiosk.flush()``, which returns once the
-meeting's file is on disk (written to a temporary file, fsync, rename, fsync
-of the folder). One write is timed from the call to the flush returning.
+sign-in is on disk: one record appended to the sign-in journal
+(``<data>/signins.journal``, ``storage.journal``), written over space the
+file already holds (zeros), then one ``fdatasync`` — no rename, no change of
+the file's size. The meeting's own file takes the sign-ins in later (the
+meeting's next save, the kiosk's clean stop, or the next start); the first
+sign-in of a data directory also makes the journal, which shows in the p99,
+not the median. One write is timed from the call to the flush returning.
 Each round is a new meeting of g1, four weeks after the last.
 
 The baseline: a SQLite database in ``DATA`` itself (same file system, same
@@ -16,7 +21,9 @@ disk), WAL journal, ``synchronous=FULL``: one attendance row inserted and
 committed per sample. Kiosk writes and SQLite commits take turns, so drift
 of a shared machine touches both alike; the medians are compared. The
 database is removed afterwards. Storage is not changed here: the figure is
-what the kiosk does today.
+what the kiosk does today. The sign-ins are read back by a read-only
+repository after the kiosk's clean stop (which folds them into the meetings'
+files).
 """
 
 from __future__ import annotations

@@ -226,7 +226,14 @@ def mark_attendance(
         recorded_at=now,
         phone=phone,
     )
-    others = tuple(a for a in meeting.attendance if a.person_id != person_id)
+    return with_attendance(meeting, record)
+
+
+def with_attendance(meeting: Meeting, record: Attendance) -> Meeting:
+    """The meeting with ``record`` as its person's attendance (replacing any
+    earlier record of theirs, the new one last). No rule is checked: this is
+    how a recorded sign-in is put back (storage.journal)."""
+    others = tuple(a for a in meeting.attendance if a.person_id != record.person_id)
     return replace(meeting, attendance=(*others, record))
 
 

@@ -47,7 +47,8 @@ KNOWN_SCHEMAS = frozenset({1})  # what this xiaozu reads
 
 TEMP_SUFFIX = ".tmp"
 # ``tempfile.mkstemp(prefix=".org.json.", suffix=".tmp")`` → ".org.json.k3j_9x2a.tmp"
-_TEMP_NAME = re.compile(r"^\..+\.json\.[A-Za-z0-9_]+\.tmp$")
+# (and ".signins.journal.k3j_9x2a.tmp" for the sign-in journal, storage.journal)
+_TEMP_NAME = re.compile(r"^\..+\.(json|journal)\.[A-Za-z0-9_]+\.tmp$")
 
 Tables = dict[str, dict[str, Any]]
 

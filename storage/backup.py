@@ -9,6 +9,7 @@ A backup is one gzip-compressed tar archive::
     data/meetings/...      found by pattern (meetings, plans and any other
     data/plans/...         document folder), and ``secret.key``;
     data/secret.key        never ``.lock``, ``logs/`` or temporary files
+    data/signins.journal   sign-ins not yet folded into their meetings' files
 
 **Taking a backup while the kiosk runs.** The backup is read-only: it takes no
 lock and writes nothing in the data directory. Every file is replaced
@@ -69,6 +70,7 @@ from storage.atomic import (
     write_atomically,
 )
 from storage.errors import _PROBLEM_TEXT, DataFileError, DataFileProblem, StorageError
+from storage.journal import JOURNAL_NAME
 from storage.lock import LOCK_NAME, DataDirLock
 from storage.repository import FileRepository
 from storage.secret import _FORMAT as _SECRET_FORMAT
@@ -220,14 +222,15 @@ class RestoreResult:
 
 def is_backed_up(relative: str) -> bool:
     """Whether a file (POSIX path relative to the data directory) belongs in a
-    backup: ``secret.key`` and every ``*.json`` document, but nothing hidden
+    backup: ``secret.key``, the sign-in journal (sign-ins not yet folded into
+    their meetings, storage.journal) and every ``*.json`` document, but nothing hidden
     (``.lock``, temporary files) and nothing under ``logs/``."""
     parts = relative.split("/")
     if any(part.startswith(".") for part in parts):
         return False
     if parts[0] == LOGS_DIR and len(parts) > 1:
         return False
-    return relative == SECRET_NAME or relative.endswith(".json")
+    return relative in (SECRET_NAME, JOURNAL_NAME) or relative.endswith(".json")
 
 
 def _scan(data_dir: Path) -> list[str]:

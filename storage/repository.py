@@ -21,8 +21,14 @@ Layout of a data directory (every file a TinyDB database with a marker, see
                                     sealed meeting is saved)
       secret.key                    the kiosk's signing key, owner-only
                                     (storage.secret)
-      meetings/<YYYY>/<id>.json     one meeting (table "meeting") and its
-                                    follow-up tasks (table "tasks")
+      signins.journal               sign-ins by phone or badge not yet
+                                    folded into their meetings' files
+                                    (storage.journal): appended with one
+                                    fdatasync, folded at the next start
+      meetings/<YYYY>/<id>.json     one meeting (table "meeting"), its
+                                    follow-up tasks (table "tasks") and the
+                                    highest journal record it includes
+                                    (table "journal")
       plans/<YYYY>.json             that year's annual plans (table "plans")
       dues/<YYYY>.json              party dues (rules.dues): monthly amounts
                                     set from a month of that year (table
@@ -41,6 +47,7 @@ an in-memory document store, for tests and demos.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -53,10 +60,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Protocol, Self, TypeVar
 
+from rules import flow
 from rules.access import PinAttempts
 from rules.models import (
     Addendum,
     AnnualPlan,
+    Attendance,
     Branch,
     BranchRecords,
     FollowUpTask,
@@ -75,7 +84,18 @@ from storage.errors import (
     DataFileProblem,
     FinalisedRecordError,
     RecordNotFoundError,
+    StorageError,
     StorageWriteError,
+)
+from storage.journal import (
+    FOLDED_TABLE,
+    FileJournal,
+    Journal,
+    JournalEntry,
+    JournalState,
+    MemoryJournal,
+    is_fresh,
+    pending_by_meeting,
 )
 from storage.lock import DataDirLock
 from storage.secret import KEY_BYTES, load_or_create_secret, read_secret
@@ -169,7 +189,20 @@ class Repository(Protocol):
 
     def save_meeting(self, meeting: Meeting) -> None:
         """Raises FinalisedRecordError when finalised minutes would change.
-        A sealed meeting moves its group's chain head forward (rules.seal)."""
+        A sealed meeting moves its group's chain head forward (rules.seal).
+        The meeting given includes every sign-in appended so far."""
+        ...
+
+    def append_signin(self, meeting_id: str, attendance: Attendance) -> None:
+        """A sign-in by phone or badge (its whole attendance record), durable
+        when this returns, with one sync (storage.journal); read back with
+        the meeting at once, folded into the meeting's file later. Raises
+        RecordNotFoundError for a meeting that is not stored."""
+        ...
+
+    def fold_signins(self) -> int:
+        """Write the journal's sign-ins into their meetings' files and start
+        an empty journal; returns how many were applied."""
         ...
 
     def seal_heads(self) -> dict[str | None, SealHead]:
@@ -325,6 +358,7 @@ def _put(data: Tables, table: str, key: str, value: str, document: dict[str, Any
 class _MeetingFile:
     meeting: Meeting
     tasks: tuple[FollowUpTask, ...]
+    folded: int = 0  # the highest journal record the meeting includes
 
 
 def _decode_org(data: Tables, where: Path | str) -> Organisation:
@@ -404,7 +438,31 @@ def _decode_meeting_file(data: Tables, meeting_id: str, where: Path | str) -> _M
     for task in tasks:
         if task.meeting_id != meeting_id:
             raise _invalid(where, f"task {task.id!r} belongs to meeting {task.meeting_id!r}")
-    return _MeetingFile(meeting, tasks)
+    return _MeetingFile(meeting, tasks, _decode_folded(data, where))
+
+
+def _decode_folded(data: Tables, where: Path | str) -> int:
+    """The highest journal record a meeting's file includes (0: none)."""
+    records = _docs(data, FOLDED_TABLE)
+    if not records:
+        return 0
+    seq = records[0][1].get("seq")
+    if type(seq) is not int or seq < 0:
+        raise _invalid(where, f"{FOLDED_TABLE}[{records[0][0]}].seq: {seq!r}")
+    return seq
+
+
+def _with_entries(file: _MeetingFile, entries: Iterable[JournalEntry]) -> _MeetingFile:
+    """The meeting with the journal's sign-ins it does not include yet
+    (final minutes include every sign-in: the save that finalised them came
+    after the sign-ins, rules.flow)."""
+    meeting = file.meeting
+    if meeting.step.minutes_final:
+        return file
+    for entry in entries:
+        if entry.seq > file.folded:
+            meeting = flow.with_attendance(meeting, entry.attendance)
+    return file if meeting is file.meeting else dataclasses.replace(file, meeting=meeting)
 
 
 def _decode_plans(data: Tables, where: Path | str, *, year: int) -> tuple[AnnualPlan, ...]:
@@ -478,8 +536,16 @@ def _appended_only(old: tuple[Addendum, ...], new: tuple[Addendum, ...]) -> bool
 class DocumentRepository:
     """The repository over any document store (files or memory)."""
 
-    def __init__(self, store: DocumentStore) -> None:
+    def __init__(self, store: DocumentStore, journal: Journal) -> None:
         self._store = store
+        self._journal = journal
+        # The journal's records by meeting, for the state they came from.
+        self._pending_of: tuple[JournalState | None, dict[str, tuple[JournalEntry, ...]]] = (
+            None,
+            {},
+        )
+        # Meetings signed in to: their document names (a file never moves).
+        self._signin_names: dict[str, str] = {}
         # Decoded documents by name, with a digest of the bytes they came
         # from: reading the whole history again only re-decodes files whose
         # bytes changed (a digest, not the bytes: ten years of files would
@@ -532,18 +598,37 @@ class DocumentRepository:
         cache[name] = (digest, value)
         return value
 
-    def _meeting_file(self, name: str) -> _MeetingFile | None:
+    def _pending(self) -> dict[str, tuple[JournalEntry, ...]]:
+        """The journal's sign-ins by meeting. Read before the meetings' files:
+        a file read afterwards is as new as the journal or newer (a fold
+        writes the files, then starts an empty journal)."""
+        state = self._journal.state()
+        if state is not self._pending_of[0]:
+            grouped = pending_by_meeting(state.entries) if state is not None else {}
+            self._pending_of = (state, grouped)
+        return self._pending_of[1]
+
+    def _meeting_file(
+        self, name: str, pending: dict[str, tuple[JournalEntry, ...]] | None = None
+    ) -> _MeetingFile | None:
+        """A meeting's file, with the journal's sign-ins it does not include
+        yet (``pending``: read now when not given)."""
+        if pending is None:
+            pending = self._pending()
         meeting_id = name.rsplit("/", 1)[-1]
-        return self._cached(
+        found = self._cached(
             self._meeting_files,
             name,
             MEETING,
             lambda data, where: _decode_meeting_file(data, meeting_id, where),
         )
+        entries = pending.get(meeting_id)
+        return _with_entries(found, entries) if found is not None and entries else found
 
     def _all_meeting_files(self) -> Iterator[_MeetingFile]:
+        pending = self._pending()
         for name in self._store.names(MEETINGS_PATTERN):
-            found = self._meeting_file(name)
+            found = self._meeting_file(name, pending)
             if found is not None:
                 yield found
 
@@ -653,9 +738,69 @@ class DocumentRepository:
             raise self._no_organisation()  # nowhere to keep the chain's head
         data[MEETING_TABLE] = {"1": codec.unstructure(meeting)}
         data.setdefault(TASKS_TABLE, {})
+        # The meeting given includes every sign-in appended so far: a
+        # journal record is never applied over it again.
+        state = self._journal.state()
+        folded = max(
+            state.last_seq if state is not None else 0, _decode_folded(data, storage.where)
+        )
+        if folded:  # (no table: 0, as in files from before the journal)
+            data[FOLDED_TABLE] = {"1": {"seq": folded}}
         storage.write(data)
         if link is not None:
             self._advance_seal_head(link)
+
+    # -- sign-ins by phone or badge (storage.journal) --------------------------
+
+    def append_signin(self, meeting_id: str, attendance: Attendance) -> None:
+        self._check_can_write()
+        name = self._signin_names.get(meeting_id) or self._meeting_name(meeting_id)
+        if name is None:
+            raise RecordNotFoundError(
+                f"会议 {meeting_id} 不存在,签到未保存。",
+                f"The meeting {meeting_id} does not exist; the sign-in was not saved.",
+            )
+        self._signin_names[meeting_id] = name
+        if self._journal.state() is None:
+            # A first journal: numbered on from every record already folded.
+            self._journal.reset(self._highest_folded() + 1)
+        self._journal.append(meeting_id, attendance)
+
+    def _highest_folded(self) -> int:
+        return max(
+            (
+                file.folded
+                for name in self._store.names(MEETINGS_PATTERN)
+                if (file := self._meeting_file(name, {})) is not None
+            ),
+            default=0,
+        )
+
+    def fold_signins(self) -> int:
+        self._check_can_write()
+        state = self._journal.state()
+        if state is None:
+            return 0
+        applied = 0
+        for meeting_id, entries in pending_by_meeting(state.entries).items():
+            name = self._meeting_name(meeting_id)
+            if name is None:
+                continue  # not stored (a sign-in is appended after its meeting)
+            storage, data = self._open(name, MEETING)
+            if data is None:
+                continue
+            file = _decode_meeting_file(data, meeting_id, storage.where)
+            newer = [e for e in entries if e.seq > file.folded]
+            if not newer or file.meeting.step.minutes_final:
+                continue  # already in the file (final minutes include theirs)
+            meeting = _with_entries(file, newer).meeting
+            data[MEETING_TABLE] = {"1": codec.unstructure(meeting)}
+            data[FOLDED_TABLE] = {"1": {"seq": state.last_seq}}
+            storage.write(data)
+            applied += len(newer)
+        if not is_fresh(state):
+            self._journal.reset(state.last_seq + 1)
+        return applied
 
     # -- sealed records (R3, rules.seal) -------------------------------------
 
@@ -690,12 +835,18 @@ class DocumentRepository:
 
     def meetings_readable(self) -> tuple[list[Meeting], list[DataFileError]]:
         """Every meeting that can be read, and why each other file cannot
-        (verify names them and goes on with the rest)."""
+        (verify names them and goes on with the rest; a damaged sign-in
+        journal among them, the meetings then read without it)."""
         found: list[Meeting] = []
         problems: list[DataFileError] = []
+        try:
+            pending = self._pending()
+        except DataFileError as error:
+            problems.append(error)
+            pending = {}
         for name in self._store.names(MEETINGS_PATTERN):
             try:
-                file = self._meeting_file(name)
+                file = self._meeting_file(name, pending)
             except DataFileError as error:
                 problems.append(error)
                 continue
@@ -1031,7 +1182,7 @@ class MemoryRepository(DocumentRepository):
     """The same repository, in memory. Nothing touches the disk."""
 
     def __init__(self) -> None:
-        super().__init__(MemoryDocumentStore())
+        super().__init__(MemoryDocumentStore(), MemoryJournal())
         self._secret = secrets.token_bytes(KEY_BYTES)
 
     def kiosk_secret(self) -> bytes:
@@ -1052,7 +1203,8 @@ class FileRepository(DocumentRepository):
         self.data_dir = Path(data_dir)
         self.writable = writable
         self._lock = DataDirLock(self.data_dir) if writable else None
-        super().__init__(FileDocumentStore(self.data_dir, writable=writable))
+        self._file_journal = FileJournal(self.data_dir, writable=writable)
+        super().__init__(FileDocumentStore(self.data_dir, writable=writable), self._file_journal)
 
     def _location(self) -> Path | str:
         return self.data_dir
@@ -1070,10 +1222,24 @@ class FileRepository(DocumentRepository):
             except OSError as exc:
                 self._lock.release()
                 raise StorageWriteError(self.data_dir, exc) from exc
+            try:
+                # Sign-ins a stop left in the journal go into their meetings'
+                # files; a damaged journal stops here, named, untouched.
+                self._file_journal.load()
+                self.fold_signins()
+            except BaseException:
+                self._lock.release()
+                raise
         return self
 
     def close(self) -> None:
         if self._lock is not None:
+            if self._lock.held and self._file_journal.state() is not None:
+                # A clean stop leaves no sign-in in the journal (the next
+                # start would fold them all the same).
+                with contextlib.suppress(StorageError):
+                    self.fold_signins()
+            self._file_journal.close()
             self._lock.release()
 
     def kiosk_secret(self) -> bytes:

@@ -62,3 +62,23 @@ async def test_damaged_signin_tables_stop_the_kiosk_with_a_message_naming_org_js
         assert "org.json" in shown, shown
         assert app.kiosk is None
     assert (demo_dir / "org.json").read_bytes() == raw
+
+
+async def test_a_damaged_sign_in_journal_stops_the_kiosk_naming_it_and_is_kept(
+    make_kiosk_app: Callable[..., XiaozuApp],  # noqa: F811
+    demo_dir: Path,
+) -> None:
+    """Sign-ins not yet folded live in signins.journal (storage.journal): one
+    that is not ours is named, never overwritten by a fresh journal."""
+    raw = b"XIAOZU?" + bytes(100) + b"\x01\x02\x03"
+    (demo_dir / "signins.journal").write_bytes(raw)
+    app = make_kiosk_app(data=demo_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        with contextlib.suppress(WorkerFailed):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemScreen), "the kiosk opened on a damaged journal"
+        shown = str(app.screen.query_one("#problem", Static).render())
+        assert "signins.journal" in shown, shown
+        assert app.kiosk is None
+    assert (demo_dir / "signins.journal").read_bytes() == raw

@@ -1,7 +1,8 @@
 """A disk that fails while members sign in by phone (issue 7, "Faults").
 
 Two ways: the disk is full (every write raises ENOSPC after half the bytes
-went into the temporary file), and the data directory is read-only. As root
+went into the temporary file or into the sign-in journal, storage.journal),
+and the data directory is read-only. As root
 (this CI runs as root), chmod does not stop a write, so there the test makes
 creating the temporary file fail with EROFS, as a read-only mount does; as any
 other user it really makes the directories read-only (chmod 0555).
@@ -64,6 +65,11 @@ def full_disk(fd: int, payload: bytes) -> None:
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
+def full_journal(fd: int, payload: bytes, offset: int) -> None:
+    os.pwrite(fd, payload[: len(payload) // 2], offset)
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
 @pytest.fixture
 def read_only(signin_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], str]]:  # noqa: F811
     """Make the data directory read-only (returns how, for the messages)."""
@@ -98,13 +104,15 @@ async def test_a_full_disk_refuses_the_sign_in_and_the_kiosk_says_why(
         assert app.kiosk is not None and await app.kiosk.flush()
         before = files_of(signin_dir)
         monkeypatch.setattr("storage.atomic._write_all", full_disk)
+        monkeypatch.setattr("storage.journal._pwrite_all", full_journal)
 
         status, page = await sign_in_with_pin(phone, app, MEMBER)
         assert status == 500 and heading(page) == NOT_SAVED
         assert "屏幕上有原因说明" in page
         await pilot.pause()
         said = "\n".join(notes(app))
-        assert "磁盘空间已满" in said and "m-g1-2026-12.json" in said, said
+        # A sign-in is a record in the journal (not a rewrite of the meeting's file).
+        assert "磁盘空间已满" in said and "signins.journal" in said, said
         assert "原有文件未被改动" in said
         # The roster shows what is stored: not signed in.
         assert roster_row(app, MEMBER)[2] == "未登记"

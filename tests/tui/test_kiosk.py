@@ -131,3 +131,57 @@ async def test_a_cancelled_wait_never_drops_a_queued_write(
     kiosk.close()
     on_disk = FileRepository(demo_dir, writable=False).meeting(meeting.id)
     assert on_disk is not None and on_disk.place == "第二会议室"
+
+
+async def test_a_sign_in_is_one_journal_record_folded_by_the_meetings_next_save(
+    demo_dir: Path,
+) -> None:
+    """A badge sign-in is on disk when ``flush`` returns, without rewriting
+    the meeting's file; the leader's next save of the meeting takes it in,
+    and a later change of theirs is not undone at the next start."""
+    from rules import flow
+    from rules.models import AttendanceStatus, RecordedBy
+    from storage.journal import JOURNAL_NAME, parse
+
+    kiosk = _kiosk(demo_dir)
+    _unlock(kiosk, LEADER_G1, "g1")
+    meeting = kiosk.meeting("m-g1-2026-12")
+    planned = flow.plan(meeting, place="会议室", recorder_id=LEADER_G1)
+    kiosk.save_meeting(flow.start(planned, kiosk.org, kiosk.now()))
+    assert await kiosk.flush()
+    kiosk.signin_meeting_id = meeting.id
+    (meeting_file,) = demo_dir.glob(f"meetings/*/{meeting.id}.json")
+    before = meeting_file.read_bytes()
+
+    kiosk.sign_in("p05", RecordedBy.BADGE)
+    kiosk.sign_in("p06", RecordedBy.BADGE)
+    assert await kiosk.flush()
+    assert meeting_file.read_bytes() == before
+    journal = parse((demo_dir / JOURNAL_NAME).read_bytes(), JOURNAL_NAME)
+    assert [e.attendance.person_id for e in journal.entries] == ["p05", "p06"]
+    with FileRepository(demo_dir, writable=False) as reader:  # xiaozu check, beside
+        stored = reader.meeting(meeting.id)
+        assert stored is not None and {"p05", "p06"} <= {a.person_id for a in stored.attendance}
+
+    # The leader marks p06 away after all: the meeting's file is saved whole.
+    kiosk.update_meeting(
+        meeting.id,
+        attendance=tuple(
+            replace(a, status=AttendanceStatus.ABSENT, reason="临时离开")
+            if a.person_id == "p06"
+            else a
+            for a in kiosk.meeting(meeting.id).attendance
+        ),
+    )
+    assert await kiosk.flush()
+    assert meeting_file.read_bytes() != before
+    # Killed now (no clean stop): the journal still holds both sign-ins.
+    kiosk._writer.shutdown(wait=True)
+    kiosk.repo._file_journal.close()  # type: ignore[attr-defined]
+    kiosk.repo._lock.release()  # type: ignore[attr-defined]
+
+    again = _kiosk(demo_dir)
+    stored = again.meeting(meeting.id)
+    assert stored.attendance_of("p05").status.attended  # type: ignore[union-attr]
+    assert stored.attendance_of("p06").status is AttendanceStatus.ABSENT  # type: ignore[union-attr]
+    again.close()
