@@ -18,7 +18,7 @@ from benchmarks.__main__ import main
 
 KEYS = {"name", "value", "unit", "baseline", "baseline_name", "ratio", "aim", "met", "note"}
 PHONES = 12
-RATIO_AIMS = {"cold_start_to_lock_screen", "peak_memory_at_lock_screen", "signin_write"}
+RATIO_AIMS = {"cold_start_to_lock_screen", "peak_memory_loaded", "signin_write"}
 
 
 def test_the_suite_writes_every_figure_and_records_every_phone(
