@@ -60,7 +60,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Protocol, Self, TypeVar
 
-from rules import flow
 from rules.access import PinAttempts
 from rules.models import (
     Addendum,
@@ -456,6 +455,8 @@ def _with_entries(file: _MeetingFile, entries: Iterable[JournalEntry]) -> _Meeti
     """The meeting with the journal's sign-ins it does not include yet
     (final minutes include every sign-in: the save that finalised them came
     after the sign-ins, rules.flow)."""
+    from rules import flow  # where used: the lock screen needs none of it
+
     meeting = file.meeting
     if meeting.step.minutes_final:
         return file
