@@ -98,7 +98,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 from yarl import URL
 
-from rules import flow
+from benchmarks.signin_write import start_for_signin
 from rules.demo import DemoData, demo_branch
 from rules.models import Meeting, MemberStatus, Person, RecordedBy, Step
 from rules.ten_years import ten_year_branch
@@ -412,19 +412,7 @@ class KioskSide:
         return await self._start(meeting)
 
     async def _start(self, meeting: Meeting) -> Meeting:
-        kiosk = self._kiosk()
-        group = kiosk.org.group(GROUP)
-        planned = flow.plan(
-            meeting,
-            place=meeting.place or "生产一车间二楼会议室",
-            recorder_id=meeting.recorder_id or (group.leader_id if group else None),
-        )
-        started = flow.start(planned, kiosk.org, kiosk.now())
-        kiosk.save_meeting(started)
-        if not await kiosk.flush():
-            raise RuntimeError(f"the meeting {started.id} could not be saved")
-        kiosk.signin_meeting_id = started.id
-        return started
+        return await start_for_signin(self._kiosk(), meeting, "生产一车间二楼会议室")
 
     def code_url(self) -> str | None:
         """The code on the screen now."""

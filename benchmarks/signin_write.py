@@ -114,10 +114,16 @@ async def _open_meeting(kiosk: Kiosk, after: Meeting | None) -> Meeting:
             topics=after.topics,
             chair_id=after.chair_id,
         )
+    return await start_for_signin(kiosk, meeting, "会议室")
+
+
+async def start_for_signin(kiosk: Kiosk, meeting: Meeting, place: str) -> Meeting:
+    """``meeting`` planned (at ``place`` unless it has one), started, saved
+    and taking sign-ins (also used by benchmarks.signin_http)."""
     group = kiosk.org.group(GROUP)
     planned = flow.plan(
         meeting,
-        place=meeting.place or "会议室",
+        place=meeting.place or place,
         recorder_id=meeting.recorder_id or (group.leader_id if group else None),
     )
     # Started at its planned time: nobody counts as late, and the meeting is

@@ -566,7 +566,8 @@ class _Builder:
         return Organisation(branch=BRANCH, groups=groups, people=people)
 
     def pins(self) -> dict[str, str]:
-        holders = [g.leader_id for g in _GROUPS]
+        """Unlock PINs for the group leaders and the branch committee."""
+        holders = [g.leader_id for g in self.org.groups if g.leader_id is not None]
         holders += [
             p.id
             for p in self.org.people

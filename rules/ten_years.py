@@ -229,16 +229,6 @@ class _TenYearBuilder(_Builder):
                 )
         return Organisation(branch=BRANCH, groups=groups, people=tuple(people))
 
-    def pins(self) -> dict[str, str]:
-        holders = [s.leader_id for s in self.specs]
-        holders += [
-            p.id
-            for p in self.org.people
-            if p.branch_role in (BranchRole.SECRETARY, BranchRole.ORGANISATION)
-        ]
-        codes = self.rng.sample(range(100000, 1000000), len(holders))
-        return {pid: f"{code:06d}" for pid, code in zip(holders, codes, strict=True)}
-
     # -- the years
 
     def held_months(self) -> list[tuple[int, int]]:

@@ -125,7 +125,6 @@ class XiaozuApp(App[None]):
         if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, Kiosk):
             self.kiosk = kiosk = event.worker.result
             self.kiosk.on_error = self._write_failed
-
             self.call_next(self._show_lock_screen, kiosk)
             # Check often enough that a short idle time (tests) is kept.
             self.set_interval(max(0.05, min(1.0, self.env.idle_seconds / 4)), self._check_idle)
