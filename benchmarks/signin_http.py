@@ -467,14 +467,13 @@ class KioskSide:
 def _close_phone_log(data: Path) -> None:
     """Close the log files the server opened in the data directory (it is
     about to be removed)."""
-    for name in ("xiaozu.phone", "aiohttp.access", "aiohttp.server", "aiohttp.web"):
-        logger = logging.getLogger(name)
-        for handler in list(logger.handlers):
-            if isinstance(handler, RotatingFileHandler) and Path(
-                handler.baseFilename
-            ).is_relative_to(data):
-                logger.removeHandler(handler)
-                handler.close()
+    logger = logging.getLogger("xiaozu.phone")
+    for handler in list(logger.handlers):
+        if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename).is_relative_to(
+            data
+        ):
+            logger.removeHandler(handler)
+            handler.close()
 
 
 # --------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The kiosk's records and its phone page without Textual, for tests that
 speak HTTP to the page many times over: a demo data directory, a ``Kiosk``
 on it with a fixed clock, g1's December meeting started and taking sign-ins,
-and ``PhoneServer.application()`` behind aiohttp's ``TestServer``.
+and the ``PhoneServer`` listening on a free port of 127.0.0.1, with an aiohttp
+client session (a real HTTP client, not the server's code) that speaks to it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from aiohttp.test_utils import TestClient, TestServer
+import aiohttp
 
 from rules import flow
 from rules.demo import demo_branch
@@ -29,7 +30,7 @@ SECRET = bytes.fromhex(SECRET_FILE.split("\n")[1])
 PINS = demo_branch(NOW).signin_pins
 #: 第一党小组's members given a sign-in PIN here, and their member numbers.
 NUMBER = {"p05": "DY3300105", "p06": "DY3300106", "p07": "DY3300107", "p08": "DY3300108"}
-LOGGERS = ("xiaozu.phone", "aiohttp.access", "aiohttp.server", "aiohttp.web")
+LOGGERS = ("xiaozu.phone",)  # and its children: xiaozu.phone.http, xiaozu.phone.access
 
 _HEADING = re.compile(r"<h2>(.*?)</h2>", re.DOTALL)
 _TICKET = re.compile(r'name="ticket" value="([^"]+)"')
@@ -110,13 +111,13 @@ class Served:
     clock: Clock
     kiosk: Kiosk
     server: PhoneServer
-    client: TestClient  # type: ignore[type-arg]
+    client: aiohttp.ClientSession  # relative URLs go to the page server
     log: Caught
     saved: list[str] = field(default_factory=list)
 
     @property
     def port(self) -> int:
-        port = self.client.server.port
+        port = self.server.port
         assert port is not None
         return port
 
@@ -137,17 +138,18 @@ async def served(
         assert await kiosk.flush()
         kiosk.signin_meeting_id = G1_NEXT
         server = PhoneServer(kiosk, on_signed_in)
-        caught = Caught()
+        assert await server.start("127.0.0.1", 0), server.problem
+        caught = Caught()  # after start, which sets up the page's log file
         for name in LOGGERS:
             logger = logging.getLogger(name)
             logger.addHandler(caught)
             logger.setLevel(logging.DEBUG)
-        client = TestClient(TestServer(server.application()))
-        await client.start_server()
+        client = aiohttp.ClientSession(f"http://127.0.0.1:{server.port}")
         try:
             yield Served(data, clock, kiosk, server, client, caught)
         finally:
             await client.close()
+            await server.stop()
             for name in LOGGERS:
                 logging.getLogger(name).removeHandler(caught)
     finally:

@@ -38,8 +38,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 # Imported once, in the zygote, so that a forked kiosk starts at once.
-import aiohttp.web
-import aiohttp.web_runner  # noqa: F401
+import h11  # noqa: F401
 
 from rules import flow
 from rules.models import Meeting, Step

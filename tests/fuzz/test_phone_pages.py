@@ -1,7 +1,7 @@
 """The phone sign-in pages under hostile input (issue 7, "Hostile input").
 
-Hypothesis sends the page server (``PhoneServer.application()`` behind
-aiohttp's ``TestServer``, a ``Kiosk`` on a demo data directory whose g1
+Hypothesis sends the page server (``PhoneServer`` on a free port of
+127.0.0.1, a ``Kiosk`` on a demo data directory whose g1
 meeting takes sign-ins) EXAMPLES malformed requests in all:
 
 * well-formed HTTP with odd methods, paths, cookies, content types and

@@ -1,6 +1,6 @@
 """The sign-in page server (SPEC §3), run by the kiosk in its own asyncio loop.
 
-aiohttp's ``AppRunner`` and ``TCPSite`` start a server on the loop Textual
+``tui.phone.http`` (h11 on asyncio streams) serves it on the loop Textual
 already runs, so a handler reads and changes the kiosk's records exactly as a
 screen does — between two awaits, on one thread — and a sign-in shows on the
 roster at once. Nothing here imports Textual: the app hands in a callback.
@@ -38,9 +38,6 @@ from ipaddress import ip_address
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from aiohttp import web
-from aiohttp.http_exceptions import HttpProcessingError
-
 from rules import access, signin
 from rules.models import AttendanceStatus, Meeting, Person, RecordedBy
 from rules.signin import PhoneCookie, Refusal, SigninRefused, TokenProblem
@@ -48,52 +45,18 @@ from storage import StorageError
 from tui.kiosk import Kiosk
 from tui.labels import ATTENDANCE_LABELS
 from tui.phone import pages
+from tui.phone.http import FormUnreadable, HttpServer, Request, Response
 
 COOKIE = "xiaozu_phone"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # browsers keep a cookie at most 400 days
 DEFAULT_PORT = 8765
 #: Form tickets remembered as used, per meeting, at most (oldest forgotten).
 _USED_LIMIT = 5000
-_MAX_BODY = 16 * 1024
 _NONCE_EXTRA = 10  # random characters after the device id in a ticket's nonce
 #: How far back a code of another meeting is recognised as one (a year).
 _OTHER_MEETING_WINDOWS = 366 * 24 * 3600 // signin.WINDOW
 
 log = logging.getLogger("xiaozu.phone")
-
-
-class _ClientFault(logging.Filter):
-    """aiohttp logs every request it cannot parse (a bad header, a body
-    that does not decode…) as "Error handling request" with a traceback,
-    though it answers 400: the fault is the client's. Any phone, or
-    anything else on the room's network, could fill the log with those.
-    This says it in one line, without the traceback; a real error of the
-    server (an exception in a handler, a 500) keeps its traceback."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, web.RequestPayloadError):  # a body that did not decode
-            code = 400
-        elif isinstance(error, HttpProcessingError):
-            code = error.code
-        else:
-            return True
-        if 400 <= code < 500:
-            args = record.args if isinstance(record.args, tuple) and record.args else ()
-            record.msg = "bad request refused (%s %s): %s"
-            record.args = (code, type(error).__name__, args[0] if args else "-")
-            record.exc_info = record.exc_text = None
-            record.levelno, record.levelname = logging.INFO, "INFO"
-        return True
-
-
-_CLIENT_FAULT = _ClientFault()
-
-
-def _quiet_client_faults() -> None:
-    logger = logging.getLogger("aiohttp.server")
-    if _CLIENT_FAULT not in logger.filters:
-        logger.addFilter(_CLIENT_FAULT)
 
 
 # --------------------------------------------------------------------------
@@ -141,14 +104,13 @@ def phone_logger(data_dir: Path) -> logging.Logger:
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    for name in ("xiaozu.phone", "aiohttp.access", "aiohttp.server", "aiohttp.web"):
-        logger = logging.getLogger(name)
-        for old in list(logger.handlers):
-            logger.removeHandler(old)
-            old.close()
-        logger.addHandler(handler)
-        logger.propagate = False
-        logger.setLevel(logging.INFO)
+    # Its children (xiaozu.phone.http, xiaozu.phone.access) log through it.
+    for old in list(log.handlers):
+        log.removeHandler(old)
+        old.close()
+    log.addHandler(handler)
+    log.propagate = False
+    log.setLevel(logging.INFO)
     return log
 
 
@@ -177,7 +139,7 @@ class PhoneServer:
         self.base: str | None = None  # set once listening
         self.port: int | None = None
         self.problem: ServerProblem | None = None
-        self._runner: web.AppRunner | None = None
+        self._http: HttpServer | None = None
         self._used: dict[str, dict[str, None]] = {}  # meeting -> used nonces, in order
         # Sign-in PIN checks under way, and their turns (``_pin_turn_taken``).
         self._pin_checks = 0
@@ -185,46 +147,45 @@ class PhoneServer:
 
     # -- life cycle ---------------------------------------------------------
 
-    def application(self) -> web.Application:
-        _quiet_client_faults()
-        app = web.Application(client_max_size=_MAX_BODY)
-        app.router.add_get("/", self.front)
-        app.router.add_get("/favicon.ico", self.no_icon)
-        app.router.add_get("/S/{token}", self.scanned)
-        app.router.add_get("/s/{token}", self.scanned)
-        app.router.add_post("/S", self.submitted)
-        app.router.add_post("/s", self.submitted)
-        return app
-
     async def start(self, bind: str, port: int, address: str | None = None) -> bool:
         """Listen on ``bind:port`` (port 0: any free port). False, with
         ``problem`` set, when that is not possible (the port in use …)."""
         phone_logger(self.env.data_dir)
-        runner = web.AppRunner(
-            self.application(),
-            access_log=logging.getLogger("aiohttp.access"),
-            access_log_format='%a "%r" %s %b %Tfs',
-        )
-        await runner.setup()
-        site = web.TCPSite(runner, bind, port, reuse_address=True)
+        http = HttpServer(self.handle, self._error_page)
         try:
-            await site.start()
+            self.port = await http.start(bind, port)
         except OSError as error:
-            await runner.cleanup()
             self.problem = _listen_problem(bind, port, error)
             log.warning("cannot listen on %s:%s: %s", bind, port, error)
             return False
-        addresses = runner.addresses
-        self.port = int(addresses[0][1]) if addresses else port
         self.base = code_base(bind, self.port, address)
-        self._runner = runner
+        self._http = http
         log.info("listening on %s:%s, code address %s", bind, self.port, self.base)
         return True
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        if self._http is not None:
+            await self._http.stop()
+            self._http = None
+
+    async def handle(self, request: Request) -> Response:
+        """The page for ``request``: ``/`` (what this is), ``/S/<token>`` (a
+        scanned code), ``POST /S`` (the form); ``s`` in lower case too."""
+        path, method = request.path, request.method
+        get = ("GET", "HEAD")
+        if path in ("/S", "/s"):
+            if method != "POST":
+                return self._wrong_method("POST")
+            return await self.submitted(request)
+        if path[:3] in ("/S/", "/s/") and len(path) > 3 and "/" not in path[3:]:
+            if method not in get:
+                return self._wrong_method("GET, HEAD")
+            return await self.scanned(request, path[3:])
+        if path in ("/", "/favicon.ico"):
+            if method not in get:
+                return self._wrong_method("GET, HEAD")
+            return self.front() if path == "/" else Response(204)
+        return self._error_page(404)
 
     def code_url(self, now: datetime | None = None) -> str | None:
         """What the code on the screen says now, or None when no meeting is
@@ -241,16 +202,19 @@ class PhoneServer:
     def t(self, zh: str, en: str) -> str:
         return self.env.t(zh, en)
 
-    def _html(self, text: str, status: int = 200) -> web.Response:
-        response = web.Response(text=text, status=status, content_type="text/html")
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"
-        )
+    def _html(self, text: str, status: int = 200) -> Response:
+        response = Response.html(text, status)
+        response.headers += [
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+            (
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+            ),
+        ]
         return response
 
-    def _refused(self, title: str, text: str, status: int, meeting: str = "") -> web.Response:
+    def _refused(self, title: str, text: str, status: int, meeting: str = "") -> Response:
         return self._html(pages.refused(self.env.lang, title, text, meeting=meeting), status)
 
     def _meeting_title(self, meeting: Meeting) -> str:
@@ -260,13 +224,38 @@ class PhoneServer:
         when = meeting.planned_at.astimezone(self.env.tz)
         return f"{name} · {self.env.date(when.date())}"
 
-    async def front(self, request: web.Request) -> web.Response:
+    def front(self) -> Response:
         return self._html(pages.about(self.env.lang))
 
-    async def no_icon(self, request: web.Request) -> web.Response:
-        return web.Response(status=204)
+    def _wrong_method(self, allowed: str) -> Response:
+        response = self._error_page(405)
+        response.headers.append(("Allow", allowed))
+        return response
 
-    def _not_open(self) -> web.Response:
+    def _error_page(self, status: int) -> Response:
+        """A request that is not one of the pages', or could not be read."""
+        if status == 404:
+            title = self.t("没有这个页面", "There is no such page")
+        elif status == 413:
+            title = self.t("发送的内容太大", "What was sent is too large")
+        elif status == 408:
+            title = self.t("请求超时", "The request took too long")
+        elif status >= 500:
+            title = self.t("终端出了问题", "The kiosk ran into a problem")
+        else:
+            title = self.t("请求无法读取", "The request could not be read")
+        text = self.t(
+            "请用手机相机扫描会议室屏幕上的二维码签到。",
+            "Scan the code on the meeting-room screen with the phone's camera to sign in.",
+        )
+        if status >= 500:
+            text = self.t(
+                "请重新扫码;如果仍不行,请党小组长登记您的出席。",
+                "Scan the code again; if it still fails, ask the leader to mark you present.",
+            )
+        return self._refused(title, text, status)
+
+    def _not_open(self) -> Response:
         return self._refused(
             self.t("现在没有正在签到的会议", "No meeting is taking sign-ins now"),
             self.t(
@@ -276,7 +265,7 @@ class PhoneServer:
             503,
         )
 
-    def _unavailable(self) -> web.Response:
+    def _unavailable(self) -> Response:
         return self._refused(
             self.t("手机签到暂不可用", "Signing in by phone is not available"),
             self.t(
@@ -286,7 +275,7 @@ class PhoneServer:
             503,
         )
 
-    def _scan_again(self, problem: TokenProblem, other_meeting: bool, title: str) -> web.Response:
+    def _scan_again(self, problem: TokenProblem, other_meeting: bool, title: str) -> Response:
         if other_meeting:
             return self._refused(
                 self.t("这是另一次会议的二维码", "This code belongs to another meeting"),
@@ -333,12 +322,12 @@ class PhoneServer:
 
     # -- GET /S/<token>: the code was scanned --------------------------------------
 
-    async def scanned(self, request: web.Request) -> web.Response:
+    async def scanned(self, request: Request, token: str) -> Response:
         meeting = self.kiosk.signin_meeting()
         secret = self.kiosk.secret
         if secret is None:
             return self._unavailable()
-        token = request.match_info["token"].upper()
+        token = token.upper()
         if meeting is None:
             return self._not_open()
         title = self._meeting_title(meeting)
@@ -365,7 +354,7 @@ class PhoneServer:
         *,
         number: str = "",
         error: str = "",
-    ) -> web.Response:
+    ) -> Response:
         nonce = cookie.device + secrets.token_urlsafe(8)[:_NONCE_EXTRA]
         ticket = signin.form_ticket(secret, meeting.id, self.kiosk.now(), nonce)
         known = self._remembered(cookie)
@@ -385,32 +374,27 @@ class PhoneServer:
             return None
         return person
 
-    def _cookie(self, request: web.Request, secret: bytes) -> PhoneCookie | None:
+    def _cookie(self, request: Request, secret: bytes) -> PhoneCookie | None:
         value = request.cookies.get(COOKIE)
         return signin.read_phone_cookie(secret, value) if value else None
 
-    def _set_cookie(self, response: web.Response, secret: bytes, cookie: PhoneCookie) -> None:
+    def _set_cookie(self, response: Response, secret: bytes, cookie: PhoneCookie) -> None:
         response.set_cookie(
-            COOKIE,
-            signin.phone_cookie(secret, cookie),
-            max_age=COOKIE_MAX_AGE,
-            path="/",
-            httponly=True,
-            samesite="Lax",
+            COOKIE, signin.phone_cookie(secret, cookie), max_age=COOKIE_MAX_AGE, samesite="Lax"
         )
 
     # -- POST /S: the form was sent --------------------------------------------------
 
-    async def submitted(self, request: web.Request) -> web.Response:
+    async def submitted(self, request: Request) -> Response:
         secret = self.kiosk.secret
         if secret is None:
             return self._unavailable()
         try:
-            form = await request.post()
-        except (ValueError, LookupError, web.HTTPException, web.RequestPayloadError):
-            # LookupError: a charset Python does not know; RequestPayloadError:
-            # a body that ends early or does not decode as its
-            # Content-Encoding says.
+            form = request.form()
+        except FormUnreadable:
+            # A charset Python does not know, a body that does not decode in
+            # its charset, a compressed or multipart body (the page's form
+            # is neither), too many fields.
             return self._refused(
                 self.t("表单无法读取", "The form could not be read"),
                 self.t("请重新扫描屏幕上的二维码。", "Scan the code on the screen again."),
@@ -421,10 +405,7 @@ class PhoneServer:
             return self._not_open()
         title = self._meeting_title(meeting)
         now = self.kiosk.now()
-        ticket = form.get("ticket")
-        checked = signin.check_form_ticket(
-            secret, meeting.id, ticket if isinstance(ticket, str) else "", now
-        )
+        checked = signin.check_form_ticket(secret, meeting.id, form.get("ticket", ""), now)
         cookie = self._cookie(request, secret)
         if not checked.ok or checked.nonce is None:
             return self._form_refused(checked.problem, title)
@@ -492,7 +473,7 @@ class PhoneServer:
         self._set_cookie(response, secret, PhoneCookie(cookie.device, person.id, version))
         return response
 
-    def _form_refused(self, problem: TokenProblem | None, title: str) -> web.Response:
+    def _form_refused(self, problem: TokenProblem | None, title: str) -> Response:
         if problem in (TokenProblem.EXPIRED, TokenProblem.FUTURE):
             return self._refused(
                 self.t("签到页面已过期", "This sign-in page has expired"),
@@ -511,14 +492,13 @@ class PhoneServer:
         )
 
     async def _identify(
-        self, form: object, cookie: PhoneCookie, meeting: Meeting, title: str
-    ) -> tuple[Person | None, web.Response | None]:
+        self, form: dict[str, str], cookie: PhoneCookie, meeting: Meeting, title: str
+    ) -> tuple[Person | None, Response | None]:
         """Who is signing in: the remembered member (one tap), or the one
         whose member number and sign-in PIN were typed."""
-        get = getattr(form, "get")  # noqa: B009 - a MultiDictProxy
         secret = self.kiosk.secret
         assert secret is not None
-        if get("remembered") == "1":
+        if form.get("remembered") == "1":
             person = self._remembered(cookie)
             if person is not None:
                 return person, None
@@ -533,10 +513,8 @@ class PhoneServer:
                     " Enter your member number and sign-in PIN.",
                 ),
             )
-        number = get("number")
-        pin = get("pin")
-        number = number.strip()[:40] if isinstance(number, str) else ""
-        pin = pin[:40] if isinstance(pin, str) else ""
+        number = form.get("number", "").strip()[:40]
+        pin = form.get("pin", "")[:40]
         now = self.kiosk.now()
         person = self.kiosk.person_by_number(number)
         blocked = self.kiosk.kiosk_throttle.blocked_until(now)
@@ -641,7 +619,7 @@ class PhoneServer:
 
     def _signin_refused(
         self, refusal: Refusal, person: Person, meeting: Meeting, title: str
-    ) -> web.Response:
+    ) -> Response:
         if refusal is Refusal.NOT_OPEN:
             return self._not_open()
         if refusal is Refusal.NOT_MEMBER:

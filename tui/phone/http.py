@@ -1,0 +1,391 @@
+"""HTTP/1.1 for the sign-in pages: h11 on asyncio streams.
+
+h11 (python-hyper) parses and frames HTTP/1.1: request lines, headers,
+Content-Length and chunked bodies, keep-alive, HTTP/1.0, and it refuses what
+is malformed. This module adds what a server needs around it, and nothing
+more: listening, one task per connection, limits (head, body, time,
+connections), the query string and the cookie header, form bodies, and an
+access log. The kiosk serves a handful of small pages to the phones in one
+room, on the asyncio loop its screens already run; a full web framework
+(aiohttp took 12 MiB of the kiosk's memory, about a third of a bare Textual
+app) would buy nothing here.
+
+Everything a client sends is untrusted: every fault of the client's is
+answered with a 4xx page and logged in one line, never with a 5xx or a
+traceback. Only an exception in a handler (a bug of ours) is a 500, logged
+with its traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from urllib.parse import parse_qsl, unquote
+
+import h11
+
+#: A request's head (request line and headers), bytes at most.
+MAX_HEAD = 16 * 1024
+#: A request's body, bytes at most (the sign-in form is under 1 KiB).
+MAX_BODY = 16 * 1024
+#: Fields of a form, at most.
+MAX_FIELDS = 64
+#: Connections open at once, at most (sixty phones at a time is a big room).
+MAX_CONNECTIONS = 256
+#: Seconds for one whole request to arrive, from the connection or the last
+#: answer on it (also how long an idle kept-alive connection stays open).
+REQUEST_SECONDS = 30.0
+#: Seconds for one answer to be taken by the client.
+SEND_SECONDS = 30.0
+#: After refusing a request: how long, and how many bytes, the rest of what
+#: the client sends is read and dropped before the connection is closed.
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 1024 * 1024
+
+log = logging.getLogger("xiaozu.phone.http")
+access_log = logging.getLogger("xiaozu.phone.access")
+
+
+class FormUnreadable(ValueError):
+    """The body is not a form this server reads (its charset is unknown, it
+    does not decode, it is compressed or multipart, it has too many fields)."""
+
+
+@dataclass
+class Request:
+    method: str  # upper case, as sent
+    target: str  # the request target as sent (path and query)
+    path: str  # the target's path, percent-decoded
+    version: str  # "1.1", "1.0"
+    headers: dict[str, str]  # names in lower case; repeats joined
+    body: bytes
+    peer: str  # the client's address
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name, "")
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """The Cookie header's pairs (the first of each name)."""
+        found: dict[str, str] = {}
+        for part in self.header("cookie").split(";"):
+            name, equals, value = part.partition("=")
+            name, value = name.strip(), value.strip()
+            if not equals or not name or name in found:
+                continue
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            found[name] = value
+        return found
+
+    def form(self) -> dict[str, str]:
+        """The fields of an ``application/x-www-form-urlencoded`` body (the
+        first value of each name; its ``charset``, UTF-8 if none is named).
+        Any other type of body has no fields. Raises FormUnreadable."""
+        if self.header("content-encoding").strip().lower() not in ("", "identity"):
+            raise FormUnreadable("compressed body")
+        kind, params = content_type(self.header("content-type"))
+        if kind == "multipart/form-data":
+            # The page's form is never sent so (it has no enctype).
+            raise FormUnreadable("multipart body")
+        if kind not in ("", "application/x-www-form-urlencoded"):
+            return {}
+        charset = params.get("charset") or "utf-8"
+        try:
+            codecs.lookup(charset)
+            pairs = parse_qsl(
+                self.body.decode(charset),
+                keep_blank_values=True,
+                encoding=charset,
+                errors="strict",
+                max_num_fields=MAX_FIELDS,
+            )
+        except (LookupError, ValueError) as error:  # UnicodeDecodeError is a ValueError
+            raise FormUnreadable(type(error).__name__) from None
+        form: dict[str, str] = {}
+        for name, value in pairs:
+            form.setdefault(name, value)
+        return form
+
+
+def content_type(value: str) -> tuple[str, dict[str, str]]:
+    """``text/html; charset=utf-8`` -> ("text/html", {"charset": "utf-8"})."""
+    kind, _, rest = value.partition(";")
+    params: dict[str, str] = {}
+    for part in rest.split(";"):
+        name, equals, param = part.partition("=")
+        if equals:
+            params.setdefault(name.strip().lower(), param.strip().strip('"'))
+    return kind.strip().lower(), params
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def html(cls, text: str, status: int = 200) -> Response:
+        return cls(status, text.encode("utf-8"), "text/html; charset=utf-8")
+
+    def set_cookie(
+        self, name: str, value: str, *, max_age: int, path: str = "/", samesite: str = "Lax"
+    ) -> None:
+        """An HttpOnly cookie (the value must be a cookie-safe token)."""
+        self.headers.append(
+            (
+                "Set-Cookie",
+                f"{name}={value}; Max-Age={max_age}; Path={path}; HttpOnly; SameSite={samesite}",
+            )
+        )
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+#: The page for a refused request of this status (400, 408, 413, 431 …).
+ErrorPage = Callable[[int], Response]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Gone(Exception):
+    """The client closed the connection, or took too long."""
+
+
+class HttpServer:
+    """Serves ``handle`` on one address until ``stop``."""
+
+    def __init__(self, handle: Handler, error_page: ErrorPage) -> None:
+        self.handle = handle
+        self.error_page = error_page
+        self.port: int | None = None
+        self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[None]] = set()
+
+    async def start(self, bind: str, port: int) -> int:
+        """Listen on ``bind:port`` (0: a free port); the port. Raises OSError."""
+        self._server = await asyncio.start_server(
+            self._connection, bind, port, reuse_address=True, limit=MAX_HEAD
+        )
+        sockets = self._server.sockets
+        self.port = int(sockets[0].getsockname()[1]) if sockets else port
+        return self.port
+
+    async def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.close()
+        for task in list(self._connections):
+            task.cancel()
+        if self._connections:
+            await asyncio.gather(*self._connections, return_exceptions=True)
+        await server.wait_closed()
+
+    # -- one connection ------------------------------------------------------------
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
+        peername = writer.get_extra_info("peername")
+        peer = str(peername[0]) if isinstance(peername, tuple) and peername else "-"
+        try:
+            if len(self._connections) > MAX_CONNECTIONS:
+                log.info("too many connections: %s turned away", peer)
+                return
+            await self._serve(reader, writer, peer)
+        except (_Gone, ConnectionError, OSError, TimeoutError):
+            pass  # the client went away, or stopped reading: nothing to answer
+        except asyncio.CancelledError:
+            # ``stop``: ended here, as asyncio's server would otherwise log
+            # a cancelled connection as an error.
+            pass
+        finally:
+            self._connections.discard(task)
+            writer.close()
+            with contextlib.suppress(ConnectionError, OSError, asyncio.CancelledError):
+                await writer.wait_closed()
+
+    async def _serve(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str
+    ) -> None:
+        conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
+        while True:
+            began = time.perf_counter()
+            method: list[str] = []  # the request's method, once its head is read
+            try:
+                async with asyncio.timeout(REQUEST_SECONDS):
+                    request = await self._read(conn, reader, writer, peer, method)
+            except h11.RemoteProtocolError as error:
+                # Malformed: 400, or what h11 hints if that is a client error
+                # (431 for a head too large); never a 5xx for the client's fault.
+                hint = error.error_status_hint
+                status = hint if 400 <= hint < 500 else 400
+                await self._refuse(conn, reader, writer, peer, method, status, error)
+                return
+            except _TooLarge as error:
+                await self._refuse(conn, reader, writer, peer, method, 413, error)
+                return
+            except TimeoutError as error:
+                if conn.their_state is h11.IDLE and not conn.trailing_data[0]:
+                    return  # an idle connection kept alive: closed quietly
+                await self._refuse(conn, reader, writer, peer, method, 408, error)
+                return
+            if request is None:
+                return
+            try:
+                response = await self.handle(request)
+            except Exception:
+                log.exception("error handling %s %s", request.method, request.path)
+                response = self.error_page(500)
+            await self._send(conn, writer, request, response)
+            access_log.info(
+                '%s "%s %s HTTP/%s" %d %d %.6fs',
+                peer,
+                request.method,
+                request.target,
+                request.version,
+                response.status,
+                len(response.body),
+                time.perf_counter() - began,
+            )
+            if conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
+                return  # h11 says this connection ends here (HTTP/1.0, "close" …)
+            conn.start_next_cycle()
+
+    async def _next(
+        self, conn: h11.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> object:
+        while True:
+            event = conn.next_event()
+            if event is not h11.NEED_DATA:
+                return event
+            if conn.they_are_waiting_for_100_continue:
+                await _write(
+                    writer, conn.send(h11.InformationalResponse(status_code=100, headers=[]))
+                )
+            conn.receive_data(await reader.read(65536))  # b"": the client closed
+
+    async def _read(
+        self,
+        conn: h11.Connection,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        peer: str,
+        method: list[str],
+    ) -> Request | None:
+        event = await self._next(conn, reader, writer)
+        if isinstance(event, h11.ConnectionClosed):
+            return None
+        if not isinstance(event, h11.Request):
+            raise _Gone(repr(event))
+        method.append(event.method.decode("ascii"))
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in event.headers:
+            name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+            if name in headers:
+                value = headers[name] + ("; " if name == "cookie" else ", ") + value
+            headers[name] = value
+        length = headers.get("content-length", "").strip()
+        if length.isdigit() and int(length) > MAX_BODY:
+            raise _TooLarge(f"Content-Length {length}")
+        body = bytearray()
+        while True:
+            part = await self._next(conn, reader, writer)
+            if isinstance(part, h11.Data):
+                body += part.data
+                if len(body) > MAX_BODY:
+                    raise _TooLarge(f"body over {MAX_BODY} bytes")
+            elif isinstance(part, h11.EndOfMessage):
+                break
+            else:  # the connection closed half-way through the body
+                raise _Gone(repr(part))
+        target = event.target.decode("ascii")  # h11 lets only visible ASCII through
+        return Request(
+            method=event.method.decode("ascii"),
+            target=target,
+            path=unquote(target.partition("?")[0]),
+            version=event.http_version.decode("ascii"),
+            headers=headers,
+            body=bytes(body),
+            peer=peer,
+        )
+
+    async def _send(
+        self,
+        conn: h11.Connection,
+        writer: asyncio.StreamWriter,
+        request: Request | None,
+        response: Response,
+        method: str = "",
+    ) -> None:
+        headers = list(response.headers)
+        if response.status != 204 and not 100 <= response.status < 200:
+            if response.content_type:
+                headers.insert(0, ("Content-Type", response.content_type))
+            headers.append(("Content-Length", str(len(response.body))))
+        if request is None or conn.their_state not in (h11.DONE, h11.SEND_BODY, h11.IDLE):
+            headers.append(("Connection", "close"))
+        reason = HTTPStatus(response.status).phrase if response.status in _PHRASES else ""
+        try:
+            data = conn.send(
+                h11.Response(status_code=response.status, headers=headers, reason=reason)
+            )
+            if response.body and (request.method if request else method) != "HEAD":
+                data += conn.send(h11.Data(data=response.body)) or b""
+            data += conn.send(h11.EndOfMessage()) or b""
+        except h11.LocalProtocolError as error:
+            log.info("cannot answer (%s): %s", response.status, error)
+            raise _Gone(str(error)) from None
+        assert data is not None
+        async with asyncio.timeout(SEND_SECONDS):
+            await _write(writer, data)
+
+    async def _refuse(
+        self,
+        conn: h11.Connection,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        peer: str,
+        method: list[str],
+        status: int,
+        why: object,
+    ) -> None:
+        """Answer a request that could not be read, if the connection still
+        can be answered, and log it in one line. Then what the client still
+        sends is read and dropped for a moment before the connection closes
+        (closing on unread data resets the connection, and the client would
+        lose the answer: a phone would show its own error, not this page)."""
+        log.info("bad request refused (%s %s) from %s: %s", status, type(why).__name__, peer, why)
+        if conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
+            return
+        with contextlib.suppress(_Gone, ConnectionError, OSError, TimeoutError):
+            await self._send(conn, writer, None, self.error_page(status), "".join(method))
+            if writer.can_write_eof():
+                writer.write_eof()
+            async with asyncio.timeout(LINGER_SECONDS):
+                dropped = 0
+                while dropped < LINGER_BYTES:
+                    chunk = await reader.read(65536)
+                    if not chunk:
+                        break
+                    dropped += len(chunk)
+
+
+_PHRASES = {status.value for status in HTTPStatus}
+
+
+async def _write(writer: asyncio.StreamWriter, data: bytes | None) -> None:
+    if data:
+        writer.write(data)
+        await writer.drain()
