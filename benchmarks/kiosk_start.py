@@ -82,11 +82,17 @@ async def _until(condition: object, seconds: float = _WAIT) -> None:
 
 
 async def _child_kiosk(data: Path) -> int:
+    # As the ``xiaozu`` command starts the kiosk (tui.start, tui.cli.main):
+    # the collector off, the command line read, then the app.
+    import gc
+
+    gc.disable()
+    from tui.cli import environment, parse_args
+
+    env = environment(parse_args(["--data", str(data), "--bind", "127.0.0.1", "--port", "0"]))
     from tui.app import make_app
-    from tui.env import KioskEnv
     from tui.screens.lock import LockScreen
 
-    env = KioskEnv(data, phone_bind="127.0.0.1", phone_port=0)
     app = make_app(env)
     async with app.run_test(size=(80, 24)):
         await _until(lambda: isinstance(app.screen, LockScreen) and app.screen.is_mounted)

@@ -10,6 +10,7 @@ lock screen, which shows nothing of the last user.
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,15 @@ class ProblemScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self.text, id="problem")
         yield Footer()
+
+
+def collect_garbage_again() -> None:
+    """The start is over (the records are in, or could not be read): if the
+    collector was off for it (``tui.start``), what is loaded by now stays for
+    good (``gc.freeze``: never walked again) and the collector is back on."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class XiaozuApp(App[None]):
@@ -115,7 +125,10 @@ class XiaozuApp(App[None]):
         """The records, read on the kiosk's writer thread behind the lock
         screen (an unlock waits for them: ``Kiosk.wait_loaded``); then the
         phone page starts."""
-        await asyncio.wrap_future(kiosk.load_records_later())
+        try:
+            await asyncio.wrap_future(kiosk.load_records_later())
+        finally:
+            collect_garbage_again()
         if self.env.phone_port is not None:
             self.serve_phones(kiosk)
 

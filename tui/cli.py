@@ -28,6 +28,7 @@ so the other commands start fast and run without a terminal.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -35,15 +36,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rules.demo import demo_branch
-from rules.engine import check
 from rules.findings import Finding, Severity
 from rules.models import Branch, Organisation, Person
-from rules.roster import RosterError, apply_roster, parse_roster
-from rules.signin import badge_token
-from rules.ten_years import ten_year_branch
 from storage import (
     FileRepository,
     StorageError,
@@ -52,14 +48,6 @@ from storage import (
     save_records,
 )
 from storage.atomic import write_atomically
-from storage.backup import (
-    BackupArchiveError,
-    BackupResult,
-    RestoreResult,
-    create_backup,
-    restore_backup,
-)
-from tui.badges import badge_sheet_html
 from tui.cli_text import no_data, unknown_group
 from tui.env import (
     KioskEnv,
@@ -69,13 +57,20 @@ from tui.env import (
     phone_settings,
     time_zone,
 )
-from tui.export.command import add_export_command
-from tui.verify_command import add_verify_command
+
+if TYPE_CHECKING:
+    from rules.roster import RosterError
+    from storage.backup import BackupResult, RestoreResult
+
+# The commands' own modules (the rules engine, roster import, backups,
+# exports …) are imported when a command runs: the kiosk, which runs none of
+# them, starts without them.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The command line; ``commands=False``: the kiosk's options only."""
     parser = argparse.ArgumentParser(
         prog="xiaozu",
         description="小组 — 党小组会 kiosk. Without a command it launches the kiosk.",
@@ -103,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address phones reach it at, written into the code"
         " (default $XIAOZU_ADDRESS, else http://<this machine's address>:<port>)",
     )
+    if not commands:
+        return parser
+    from tui.export.command import add_export_command
+    from tui.verify_command import add_verify_command
+
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="fill an empty data directory with a demo branch")
@@ -220,11 +220,22 @@ def _parse_day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line. Without a command (the kiosk) only the kiosk's
+    options are read, so the commands' modules are not imported at all."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "-h" not in argv and "--help" not in argv:
+        args, rest = build_parser(commands=False).parse_known_args(argv)
+        if not rest:
+            return args
+    return build_parser().parse_args(argv)
+
+
+def environment(args: argparse.Namespace) -> KioskEnv:
+    """The kiosk's settings: the command line, then XIAOZU_* variables."""
     tz = time_zone(os.environ)
     bind, port, address = phone_settings(os.environ, args.bind, args.port, args.address)
-    env = KioskEnv(
+    return KioskEnv(
         data_dir=resolve_data_dir(args.data, os.environ),
         lang=lang_from(args.lang),
         tz=tz,
@@ -234,10 +245,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         phone_port=port,
         phone_address=address,
     )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    env = environment(args)
     run = getattr(args, "run", None)
     try:
         if run is None:
             return launch_kiosk(env)
+        gc.enable()  # off while the program started (tui.start), for the kiosk
         code: int = run(env, args, sys.stdout)
         return code
     except StorageError as exc:
@@ -257,6 +274,9 @@ def launch_kiosk(env: KioskEnv) -> int:
 
 
 def cmd_demo(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
+    from rules.demo import demo_branch
+    from rules.ten_years import ten_year_branch
+
     years: int | None = getattr(args, "years", None)
     if years is not None and years < 1:
         print(
@@ -320,6 +340,8 @@ def cmd_demo(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_import(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
+    from rules.roster import RosterError, apply_roster, parse_roster
+
     path: Path = args.file
     try:
         data = path.read_bytes()
@@ -376,6 +398,8 @@ def _new_id(kind: str) -> str:
 
 
 def cmd_check(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
+    from rules.engine import check
+
     now = datetime.combine(args.at, time(12, 0), env.tz) if args.at else env.now()
     repo = FileRepository(env.data_dir, writable=False)
     if repo.organisation() is None:
@@ -444,6 +468,9 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
     reissued, then the first badges), then write the sheet atomically. If the
     sheet cannot be written after all, the badges stay issued; running the
     command again without --reissue prints the same badges."""
+    from rules.signin import badge_token
+    from tui.badges import badge_sheet_html
+
     today = env.now().date()
     with FileRepository(env.data_dir, writable=True) as repo:
         org = repo.organisation()
@@ -598,6 +625,8 @@ def _report_badges(
 
 def cmd_backup(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
     """Read-only on the data directory: no lock, so it runs beside the kiosk."""
+    from storage.backup import create_backup
+
     if args.keep is not None and not args.file.is_dir():
         print(
             env.t(
@@ -613,6 +642,8 @@ def cmd_backup(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _report_backup(env: KioskEnv, result: BackupResult, out: TextIO) -> None:
+    from storage.backup import BackupArchiveError
+
     size = f"{max(1, round(result.size / 1024))} KB"
     print(
         env.t(
@@ -674,6 +705,8 @@ def _report_backup(env: KioskEnv, result: BackupResult, out: TextIO) -> None:
 
 
 def cmd_restore(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
+    from storage.backup import restore_backup
+
     result = restore_backup(args.file, env.data_dir, now=env.now(), force=args.force)
     _report_restore(env, args.file, result, out)
     return EXIT_OK

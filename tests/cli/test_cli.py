@@ -265,3 +265,30 @@ def test_the_data_directory_comes_from_the_environment(
     # --data wins over the environment.
     assert run(capsys, "--data", str(tmp_path / "flag"), "demo")[0] == 0
     assert (tmp_path / "flag" / "org.json").exists()
+
+
+def test_the_kiosk_starts_without_the_commands_and_a_command_collects_garbage(
+    tmp_path: Path,
+) -> None:
+    """Reading the kiosk's command line imports none of the commands' modules
+    (the rules engine, exports, backups: a tenth of a second at every start),
+    and ``xiaozu`` turns the collector off only until a command runs."""
+    probe = textwrap.dedent(
+        f"""
+        import gc, sys
+        from tui.start import main
+        from tui.cli import parse_args
+        args = parse_args(["--data", {str(tmp_path)!r}, "--port", "0"])
+        heavy = ["rules.engine", "tui.export.command", "storage.backup", "rules.roster"]
+        print([m for m in heavy if m in sys.modules], args.port, hasattr(args, "run"))
+        sys.argv = ["xiaozu", "--data", {str(tmp_path / "d")!r}, "demo"]
+        code = main()
+        print(code, gc.isenabled())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0] == "[] 0 False"
+    assert lines[-1] == "0 True"
