@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from datetime import date, tzinfo
+from datetime import date, timedelta, timezone, tzinfo
 from enum import Enum
 from types import NoneType
 from typing import Any
@@ -189,3 +189,19 @@ def test_only_immutable_values_are_shared_between_reads(obj: Any, cls: type[Any]
     shared = [part for part in _parts(second) if id(part) in in_first]
     assert shared  # texts, days, months at least
     assert all(_immutable(part) for part in shared), [p for p in shared if not _immutable(p)]
+
+
+def test_moments_share_one_timezone_per_offset() -> None:
+    meeting = make_meeting()
+    first, second = _read(meeting, Meeting), _read(meeting, Meeting)
+    assert first == second == meeting
+    assert first.planned_at.tzinfo is second.planned_at.tzinfo
+    assert first.planned_at.isoformat() == meeting.planned_at.isoformat()
+    # Another offset keeps its own: the instant and the offset are as saved.
+    india = timezone(timedelta(hours=5, minutes=30))
+    moved = dataclasses.replace(meeting, planned_at=meeting.planned_at.astimezone(india))
+    read = _read(moved, Meeting)
+    assert read.planned_at == moved.planned_at
+    assert read.planned_at.utcoffset() == timedelta(hours=5, minutes=30)
+    assert read.planned_at.tzinfo is not first.planned_at.tzinfo
+    assert _read(moved, Meeting).planned_at.tzinfo is read.planned_at.tzinfo
