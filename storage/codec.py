@@ -128,6 +128,7 @@ _SHARED_TEXT_LENGTH = 40
 _SHARED_MAX = 100_000  # entries per cache: a bound, never reached by real data
 _dates: dict[str, date] = {}
 _zones: dict[tzinfo, tzinfo] = {}  # one per UTC offset
+_moments: dict[str, datetime] = {}  # those of the record being read
 _ints: dict[int, int] = {}
 _values: dict[tuple[Any, ...], Any] = {}  # (class, field values) -> the one object
 _value_tuples: dict[tuple[Any, ...], tuple[Any, ...]] = {}
@@ -178,6 +179,18 @@ def _structure_date_fast(value: Any, _type: Any) -> date:
 
 
 def _structure_datetime_fast(value: Any, _type: Any) -> datetime:
+    # The same moment often comes back within a record (a meeting starts at
+    # its planned time, leave is marked at one time for several members):
+    # one object for equal texts, within the record being read (``structure``
+    # forgets them after each). By text, never by equality: equal moments
+    # with different offsets are different values here.
+    moment = _moments.get(value) if type(value) is str else None
+    if moment is None:
+        moment = _moments[value] = _read_moment(value)
+    return moment
+
+
+def _read_moment(value: Any) -> datetime:
     if type(value) is not str:
         raise TypeError("not text")
     moment = datetime.fromisoformat(value)
@@ -324,6 +337,8 @@ def structure(document: Any, cls: type[T], *, where: Path | str, label: str) -> 
         return found
     except Exception:  # the detailed converter below says what is wrong
         pass
+    finally:
+        _moments.clear()
     try:
         return converter.structure(document, cls)
     except Exception as exc:

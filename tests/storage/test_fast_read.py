@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from datetime import date, timedelta, timezone, tzinfo
+from datetime import UTC, date, timedelta, timezone, tzinfo
 from enum import Enum
 from types import NoneType
 from typing import Any
@@ -205,3 +205,16 @@ def test_moments_share_one_timezone_per_offset() -> None:
     assert read.planned_at.utcoffset() == timedelta(hours=5, minutes=30)
     assert read.planned_at.tzinfo is not first.planned_at.tzinfo
     assert _read(moved, Meeting).planned_at.tzinfo is read.planned_at.tzinfo
+
+
+def test_equal_moment_texts_in_one_record_are_one_object_and_offsets_stay() -> None:
+    meeting = make_meeting()
+    same = dataclasses.replace(meeting, started_at=meeting.planned_at)
+    read = _read(same, Meeting)
+    assert read == same and read.started_at is read.planned_at
+    # The same instant at another offset is another value: kept apart.
+    utc = dataclasses.replace(meeting, started_at=meeting.planned_at.astimezone(UTC))
+    read = _read(utc, Meeting)
+    assert read.started_at == read.planned_at and read.started_at is not read.planned_at
+    assert read.started_at.isoformat() == utc.started_at.isoformat()  # type: ignore[union-attr]
+    assert read.planned_at.isoformat() == meeting.planned_at.isoformat()
