@@ -353,7 +353,7 @@ def _put(data: Tables, table: str, key: str, value: str, document: dict[str, Any
     rows[str(next_id)] = document
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class _MeetingFile:
     meeting: Meeting
     tasks: tuple[FollowUpTask, ...]

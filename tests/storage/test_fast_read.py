@@ -3,18 +3,25 @@ path reads, and leaves everything else to it (issue 7)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+from datetime import UTC, date, timedelta, timezone, tzinfo
+from enum import Enum
+from types import NoneType
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rules.dues import DuesPayment, DuesRate, Month
 from rules.models import AnnualPlan, FollowUpTask, Meeting, Organisation
+from storage import DataFileError
 from storage.atomic import decode, encode
-from storage.codec import make_converter, make_fast_converter, unstructure
+from storage.codec import make_converter, make_fast_converter, structure, unstructure
 
-from .conftest import make_meeting, make_org, make_plan, make_task
+from .conftest import at, make_meeting, make_org, make_plan, make_task
 
 FAST = make_fast_converter()
 DETAILED = make_converter()
@@ -55,11 +62,24 @@ def _changed(document: Any, path: tuple[Any, ...], value: Any) -> Any:
     return copy
 
 
+PAYMENT = DuesPayment(
+    id="d-1",
+    person_id="p1",
+    months=(Month(2025, 12), Month(2026, 1)),
+    amount_fen=7550,
+    paid_on=date(2025, 12, 5),
+    collected_by="p2",
+    recorded_at=at(2025, 12, 5, 16, 40),
+    note="现金",
+)
+
 EXAMPLES = [
     (make_meeting(), Meeting),
     (make_task(), FollowUpTask),
     (make_plan(), AnnualPlan),
     (make_org(), Organisation),
+    (PAYMENT, DuesPayment),
+    (DuesRate("p1", Month(2025, 7), 3000, set_on=date(2025, 6, 28)), DuesRate),
 ]
 
 
@@ -100,3 +120,101 @@ def test_what_only_the_standard_library_reads_is_still_read() -> None:
     raw = _file({"x": 1}).replace(b'"x": 1', b'"x": NaN, "s": "\\ud800"')
     read = decode(raw, "meeting", "m.json")["t"]["1"]
     assert math.isnan(read["x"]) and read["s"] == "\ud800"
+
+
+def _read(obj: Any, cls: type[Any]) -> Any:
+    """``obj`` saved and read back as the repository reads it (its own copy
+    of the JSON each time)."""
+    document = json.loads(json.dumps(unstructure(obj)))
+    return structure(document, cls, where="x.json", label="x")
+
+
+def test_equal_months_numbers_and_tuples_of_months_are_one_object() -> None:
+    first, second = _read(PAYMENT, DuesPayment), _read(PAYMENT, DuesPayment)
+    assert first == second == PAYMENT
+    assert first.months is second.months
+    assert first.months[0] is second.months[0]
+    assert first.amount_fen is second.amount_fen
+    # A different value is a different object, never a shared wrong one.
+    later = _read(
+        dataclasses.replace(PAYMENT, months=(Month(2026, 1),), amount_fen=7551), DuesPayment
+    )
+    assert later.months == (Month(2026, 1),) and later.months[0] is first.months[1]
+    assert later.amount_fen == 7551
+
+
+def test_what_a_shared_month_would_accept_is_still_refused() -> None:
+    _read(PAYMENT, DuesPayment)  # 2025-12 is now shared
+    for bad in (
+        {"year": True, "month": 12},
+        {"year": 2025.0, "month": 12},
+        {"year": 2025, "month": 12, "day": 1},
+        {"year": 2025},
+        {"year": 2025, "month": 13},
+    ):
+        with pytest.raises(DataFileError):
+            structure(bad, Month, where="x.json", label="x")
+    with pytest.raises(DataFileError):
+        structure(7550.0, int, where="x.json", label="x")  # a shared 7550 is not 7550.0
+
+
+def _parts(value: Any) -> list[Any]:
+    """``value`` and everything it holds."""
+    found = [value]
+    if dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            found += _parts(getattr(value, field.name))
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            found += _parts(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found += _parts(key) + _parts(item)
+    return found
+
+
+def _immutable(value: Any) -> bool:
+    if dataclasses.is_dataclass(value):
+        return bool(type(value).__dataclass_params__.frozen)  # type: ignore[attr-defined]
+    if isinstance(value, tuple | frozenset):
+        return all(_immutable(item) for item in value)
+    return isinstance(value, str | int | float | date | tzinfo | Enum | NoneType)
+
+
+@pytest.mark.parametrize(("obj", "cls"), EXAMPLES)
+def test_only_immutable_values_are_shared_between_reads(obj: Any, cls: type[Any]) -> None:
+    first, second = _read(obj, cls), _read(obj, cls)
+    assert first == second == obj
+    in_first = {id(part): part for part in _parts(first)}
+    shared = [part for part in _parts(second) if id(part) in in_first]
+    assert shared  # texts, days, months at least
+    assert all(_immutable(part) for part in shared), [p for p in shared if not _immutable(p)]
+
+
+def test_moments_share_one_timezone_per_offset() -> None:
+    meeting = make_meeting()
+    first, second = _read(meeting, Meeting), _read(meeting, Meeting)
+    assert first == second == meeting
+    assert first.planned_at.tzinfo is second.planned_at.tzinfo
+    assert first.planned_at.isoformat() == meeting.planned_at.isoformat()
+    # Another offset keeps its own: the instant and the offset are as saved.
+    india = timezone(timedelta(hours=5, minutes=30))
+    moved = dataclasses.replace(meeting, planned_at=meeting.planned_at.astimezone(india))
+    read = _read(moved, Meeting)
+    assert read.planned_at == moved.planned_at
+    assert read.planned_at.utcoffset() == timedelta(hours=5, minutes=30)
+    assert read.planned_at.tzinfo is not first.planned_at.tzinfo
+    assert _read(moved, Meeting).planned_at.tzinfo is read.planned_at.tzinfo
+
+
+def test_equal_moment_texts_in_one_record_are_one_object_and_offsets_stay() -> None:
+    meeting = make_meeting()
+    same = dataclasses.replace(meeting, started_at=meeting.planned_at)
+    read = _read(same, Meeting)
+    assert read == same and read.started_at is read.planned_at
+    # The same instant at another offset is another value: kept apart.
+    utc = dataclasses.replace(meeting, started_at=meeting.planned_at.astimezone(UTC))
+    read = _read(utc, Meeting)
+    assert read.started_at == read.planned_at and read.started_at is not read.planned_at
+    assert read.started_at.isoformat() == utc.started_at.isoformat()  # type: ignore[union-attr]
+    assert read.planned_at.isoformat() == meeting.planned_at.isoformat()
