@@ -4,10 +4,11 @@ the same run.
 
     .venv/bin/python -m benchmarks.kiosk_start DATA [--repeat 5] [--json]
 
-Each start is a new Python process (``python -m benchmarks.kiosk_start
---child kiosk|bare``), so imports, reading the data directory and the first
-paint are all in it. The child runs the app headless, 80x24, with Textual's
-own test harness (``App.run_test``) and writes two lines to its parent:
+Each start is a new Python process (``python -m benchmarks.start_child
+kiosk|bare``, a module that imports next to nothing itself), so imports,
+reading the data directory and the first paint are all in it. The child runs
+the app headless, 80x24, with Textual's own test harness (``App.run_test``)
+and writes two lines to its parent:
 
 * "ready" when the screen that counts is mounted: the kiosk's ``LockScreen``
   (org.json read: the names and PINs it needs), or the bare app's one line;
@@ -17,24 +18,19 @@ own test harness (``App.run_test``) and writes two lines to its parent:
   of 127.0.0.1. The bare app has nothing more to load.
 
 Each line carries the process's peak resident memory so far (``VmHWM``, the
-process's own ``ru_maxrss``: see ``_peak_kib``). The start time is the
+process's own ``ru_maxrss``: see ``start_child.peak_kib``). The start time is the
 parent's, from just before the child is spawned to the "ready" line read;
 the peak memory compared is the one at "loaded" (the kiosk as it then
 stays). The two kinds take turns, ``--repeat`` times each, and the medians
 are compared, which cancels most drift of a shared machine.
-
-This module imports nothing of xiaozu at the top, so the bare app's
-process loads Textual and nothing else.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import compileall
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -48,83 +44,6 @@ KIOSK, BARE = "kiosk", "bare"
 _READY = "ready "
 _LOADED = "loaded "
 _WAIT = 120.0  # no start of a healthy run takes anywhere near this long
-
-
-# --------------------------------------------------------------------------
-# The child
-
-
-def _peak_kib() -> int:
-    """This process's peak resident memory, KiB.
-
-    On Linux, ``ru_maxrss`` keeps the parent's peak across fork and exec (it
-    is the larger of the two), so a child of a big parent would report the
-    parent's size; the process's own high-water mark is ``VmHWM`` in
-    /proc/self/status, the same figure for the process alone."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # Linux reports KiB, macOS bytes.
-    return peak // 1024 if sys.platform == "darwin" else peak
-
-
-async def _until(condition: object, seconds: float = _WAIT) -> None:
-    assert callable(condition)
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen did not appear")
-        await asyncio.sleep(0.002)
-
-
-async def _child_kiosk(data: Path) -> int:
-    # As the ``xiaozu`` command starts the kiosk (tui.start, tui.cli.main):
-    # the collector off, the command line read, then the app.
-    import gc
-
-    gc.disable()
-    from tui.cli import environment, parse_args
-
-    env = environment(parse_args(["--data", str(data), "--bind", "127.0.0.1", "--port", "0"]))
-    from tui.app import make_app
-    from tui.screens.lock import LockScreen
-
-    app = make_app(env)
-    async with app.run_test(size=(80, 24)):
-        await _until(lambda: isinstance(app.screen, LockScreen) and app.screen.is_mounted)
-        print(f"{_READY}{_peak_kib()}", flush=True)
-        # Then everything behind it: the records in memory and the phone
-        # page listening. The peak memory that counts is this one.
-        await _until(
-            lambda: (
-                app.kiosk is not None
-                and app.kiosk.loaded
-                and app.phone is not None
-                and app.phone.port is not None
-            )
-        )
-        print(f"{_LOADED}{_peak_kib()}", flush=True)
-    return 0
-
-
-async def _child_bare() -> int:
-    from textual.app import App, ComposeResult
-    from textual.widgets import Static
-
-    class Bare(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Static("小组")
-
-    app = Bare()
-    async with app.run_test(size=(80, 24)):
-        await _until(lambda: bool(app.query(Static)) and app.query_one(Static).is_mounted)
-        print(f"{_READY}{_peak_kib()}", flush=True)
-        print(f"{_LOADED}{_peak_kib()}", flush=True)  # nothing more to load
-    return 0
 
 
 # --------------------------------------------------------------------------
@@ -142,7 +61,7 @@ class Start:
 
 def start_once(kind: str, data: Path | None) -> Start:
     """One child process of ``kind``: seconds to the screen, peak memory."""
-    command = [sys.executable, "-m", "benchmarks.kiosk_start", "--child", kind]
+    command = [sys.executable, "-m", "benchmarks.start_child", kind]
     if data is not None:
         command.append(str(data))
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
@@ -244,14 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("data", type=Path, nargs="?", help="a data directory")
     parser.add_argument("--repeat", type=int, default=5, help="starts of each kind")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--child", choices=[KIOSK, BARE], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.child == BARE:
-        return asyncio.run(_child_bare())
     if args.data is None:
         parser.error("a data directory is needed")
-    if args.child == KIOSK:
-        return asyncio.run(_child_kiosk(args.data))
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     report = measure(args.data, args.repeat)
