@@ -186,9 +186,12 @@ class Kiosk:
         return self._loaded.wait(timeout) and self._load_error is None
 
     def reload(self) -> None:
-        """Read everything from storage again (after a failed write)."""
+        """Read everything from storage again (after a failed write). Before
+        the records are in, the organisation only: the records are being
+        read from storage anyway (on the writer thread, after the write)."""
         self._read_organisation()
-        self._read_records()
+        if self.loaded:
+            self._read_records()
 
     def _read_records(self) -> None:
         self._meetings: dict[str, Meeting] = {m.id: m for m in self.repo.meetings()}

@@ -575,3 +575,17 @@ async def test_a_kiosk_started_with_the_collector_off_turns_it_back_on_once_load
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+async def test_a_lock_screen_still_being_drawn_counts_as_at_rest(
+    make_kiosk_app: Callable[..., XiaozuApp],
+) -> None:
+    """The idle check can come while the lock screen's form is still being
+    mounted: nothing is typed or chosen then, so it is at rest (the check
+    once stopped the kiosk there, looking for the list of names)."""
+    app = make_kiosk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.kiosk is not None)
+        assert app.kiosk is not None
+        form = PinForm(app.kiosk, id="not-yet-mounted")
+        assert form.at_rest

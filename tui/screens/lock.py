@@ -129,9 +129,13 @@ class PinForm(Vertical):
 
     @property
     def at_rest(self) -> bool:
-        """Nothing typed, nothing said, nobody chosen but the first."""
-        chosen = self.query(_People).first().highlighted if self.choosing else 0
-        return not self.field.value and not self._said and self._check is None and not chosen
+        """Nothing typed, nothing said, nobody chosen but the first (and so
+        while the form's fields are still being mounted)."""
+        people = self.query(_People)
+        fields = self.query(PinInput)
+        chosen = people.first().highlighted if self.choosing and people else 0
+        typed = bool(fields) and bool(fields.first().value)
+        return not typed and not self._said and self._check is None and not chosen
 
     def reset(self) -> None:
         """Back to the start: empty field, first person, no message; a check
