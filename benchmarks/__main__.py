@@ -122,7 +122,8 @@ def run(years: int, phones: int, seconds: float, repeat: int) -> tuple[list[Figu
                 None,
                 None,
                 None,
-                "python -m tui.cli check --json, once: with Python's start and imports",
+                "python -m tui.start check --json (as xiaozu runs it), once:"
+                " with Python's start and imports",
             )
         )
 

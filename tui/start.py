@@ -44,3 +44,7 @@ def main() -> int:
     from tui.cli import main as cli_main
 
     return cli_main()
+
+
+if __name__ == "__main__":  # python -m tui.start …: the same as ``xiaozu …``
+    raise SystemExit(main())
