@@ -109,6 +109,26 @@ async def test_a_broken_request_gets_400_and_a_one_line_log(page: Served) -> Non
     assert any("bad request refused (400" in r.getMessage() for r in page.log.records)
 
 
+async def test_a_refused_request_is_logged_without_what_was_sent(page: Served) -> None:
+    """h11 quotes a bad header line in its error; the log must not (a
+    phone's cookie, a typed PIN in a broken request line)."""
+    bad = [
+        b"GET / HTTP/1.1\r\nHost: k\r\nCookie: xiaozu_phone=S3CR3TCOOKIE\x00\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: k\r\nX\x00pin=S3CR3TCOOKIE\r\n\r\n",
+        b"GET /S?pin=S3CR3TCOOKIE \x01HTTP/1.1\r\nHost: k\r\n\r\n",
+    ]
+    for message in bad:
+        assert statuses(await raw(page.port, message)) == [400]
+    answer = await raw(page.port, b"GET /?pin=S3CR3TCOOKIE HTTP/1.1\r\nHost: k\r\n\r\n")
+    assert statuses(answer) == [200]
+    said = [r.getMessage() for r in page.log.records]
+    assert any("bad request refused (400" in line for line in said)
+    assert any('"GET /?… HTTP/1.1" 200' in line for line in said)
+    assert not any("S3CR3TCOOKIE" in line for line in said), said
+    log_file = (page.data / "logs" / "phone.log").read_text(encoding="utf-8")
+    assert "S3CR3TCOOKIE" not in log_file
+
+
 async def test_a_form_in_a_gbk_phones_charset_signs_in(page: Served) -> None:
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(f"http://127.0.0.1:{page.port}", cookie_jar=jar) as phone:

@@ -71,6 +71,13 @@ class Request:
         return self.headers.get(name, "")
 
     @property
+    def logged_target(self) -> str:
+        """The target for the access log: its path, and "?…" for a query
+        (nothing of ours sends one; whatever one carries stays out of it)."""
+        path, query, _ = self.target.partition("?")
+        return path + ("?…" if query else "")
+
+    @property
     def cookies(self) -> dict[str, str]:
         """The Cookie header's pairs (the first of each name)."""
         found: dict[str, str] = {}
@@ -253,7 +260,7 @@ class HttpServer:
                 '%s "%s %s HTTP/%s" %d %d %.6fs',
                 peer,
                 request.method,
-                request.target,
+                request.logged_target,
                 request.version,
                 response.status,
                 len(response.body),
@@ -366,7 +373,8 @@ class HttpServer:
         sends is read and dropped for a moment before the connection closes
         (closing on unread data resets the connection, and the client would
         lose the answer: a phone would show its own error, not this page)."""
-        log.info("bad request refused (%s %s) from %s: %s", status, type(why).__name__, peer, why)
+        kind, reason = type(why).__name__, _reason(why)
+        log.info("bad request refused (%s %s) from %s: %s", status, kind, peer, reason)
         if conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
             return
         with contextlib.suppress(_Gone, ConnectionError, OSError, TimeoutError):
@@ -383,6 +391,15 @@ class HttpServer:
 
 
 _PHRASES = {status.value for status in HTTPStatus}
+
+
+def _reason(why: object) -> str:
+    """What was wrong, without what was sent: h11 quotes the bad line or
+    value ("Illegal header value b'…'"), which may be a phone's cookie."""
+    text = str(why)
+    for quote_starts in (" b'", ' b"', ": ", "'", '"', "\\"):
+        text = text.split(quote_starts, 1)[0]
+    return text[:80]
 
 
 async def _write(writer: asyncio.StreamWriter, data: bytes | None) -> None:
