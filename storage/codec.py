@@ -134,15 +134,21 @@ _values: dict[tuple[Any, ...], Any] = {}  # (class, field values) -> the one obj
 _value_tuples: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
+def _shared(cache: dict[Any, T], key: Any, value: T) -> T:
+    """The one object kept for ``key``: ``value`` if it is the first (kept
+    while the cache has room), else the one kept before."""
+    found = cache.get(key)
+    if found is not None:
+        return found
+    if len(cache) < _SHARED_MAX:
+        cache[key] = value
+    return value
+
+
 def _structure_int_fast(value: Any, _type: Any) -> int:
     if type(value) is not int:
         raise TypeError(f"expected int, got {type(value).__name__}")
-    shared = _ints.get(value)
-    if shared is None:
-        if len(_ints) < _SHARED_MAX:
-            _ints[value] = value
-        return value
-    return shared
+    return _shared(_ints, value, value)
 
 
 def _int_fields(type_: Any) -> tuple[str, ...] | None:
@@ -172,9 +178,7 @@ def _structure_str_fast(value: Any, _type: Any) -> str:
 def _structure_date_fast(value: Any, _type: Any) -> date:
     day = _dates.get(value) if type(value) is str else None
     if day is None:
-        day = _structure_date(value, _type)
-        if len(_dates) < 100_000:
-            _dates[value] = day
+        day = _shared(_dates, value, _structure_date(value, _type))
     return day
 
 
@@ -204,12 +208,8 @@ def _read_moment(value: Any) -> datetime:
     # instead (equal timezones are interchangeable: same offset, no name).
     # ``combine`` is the quick way to put it in (``replace(tzinfo=...)``
     # takes twice as long).
-    shared = _zones.get(zone)
-    if shared is None:
-        if len(_zones) < _SHARED_MAX:
-            _zones[zone] = zone
-        return moment
-    return datetime.combine(moment, moment.time(), shared)
+    shared = _shared(_zones, zone, zone)
+    return moment if shared is zone else datetime.combine(moment, moment.time(), shared)
 
 
 def _structure_enum_fast(value: Any, enum_type: Any) -> Enum:
@@ -258,12 +258,7 @@ def make_fast_converter() -> cattrs.Converter:
         def structure_shared(value: Any, _type: Any) -> tuple[Any, ...]:
             # Tuples of shared values (a payment's months): one per value.
             found = structure(value, _type)
-            shared = _value_tuples.get(found)
-            if shared is None:
-                if len(_value_tuples) < _SHARED_MAX:
-                    _value_tuples[found] = found
-                return found
-            return shared
+            return _shared(_value_tuples, found, found)
 
         return structure_shared if shared_items else structure
 
@@ -287,9 +282,7 @@ def make_fast_converter() -> cattrs.Converter:
                     cache_key = (type_, *key)
                     shared = _values.get(cache_key)
                     if shared is None:
-                        shared = generated(value, type_)
-                        if len(_values) < _SHARED_MAX:
-                            _values[cache_key] = shared
+                        shared = _shared(_values, cache_key, generated(value, type_))
                     return shared
             return generated(value, type_)
 
