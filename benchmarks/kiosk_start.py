@@ -39,11 +39,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks.start_child import LOADED, READY, WAIT
+
 ROOT = Path(__file__).resolve().parents[1]
 KIOSK, BARE = "kiosk", "bare"
-_READY = "ready "
-_LOADED = "loaded "
-_WAIT = 120.0  # no start of a healthy run takes anywhere near this long
 
 
 # --------------------------------------------------------------------------
@@ -81,17 +80,15 @@ def start_once(kind: str, data: Path | None) -> Start:
     loaded = child.stdout.readline()
     loaded_seconds = time.perf_counter() - began
     try:
-        _, errors = child.communicate(timeout=_WAIT)
+        _, errors = child.communicate(timeout=WAIT)
     except subprocess.TimeoutExpired:
         child.kill()
         _, errors = child.communicate()
-    if not line.startswith(_READY) or not loaded.startswith(_LOADED) or child.returncode != 0:
+    if not line.startswith(READY) or not loaded.startswith(LOADED) or child.returncode != 0:
         raise RuntimeError(
             f"the {kind} app did not reach its screen: {line!r} {loaded!r} {errors[-2000:]}"
         )
-    return Start(
-        kind, seconds, int(line[len(_READY) :]), loaded_seconds, int(loaded[len(_LOADED) :])
-    )
+    return Start(kind, seconds, int(line[len(READY) :]), loaded_seconds, int(loaded[len(LOADED) :]))
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-_READY = "ready "
-_LOADED = "loaded "
-_WAIT = 120.0  # no start of a healthy run takes anywhere near this long
+#: The child's two lines (each followed by its peak KiB), and how long the
+#: parent waits for them.
+READY = "ready "
+LOADED = "loaded "
+WAIT = 120.0  # no start of a healthy run takes anywhere near this long
 
 
 def peak_kib() -> int:
@@ -41,7 +43,7 @@ def peak_kib() -> int:
     return peak // 1024 if sys.platform == "darwin" else peak
 
 
-async def _until(condition: object, seconds: float = _WAIT) -> None:
+async def _until(condition: object, seconds: float = WAIT) -> None:
     assert callable(condition)
     deadline = time.monotonic() + seconds
     while not condition():
@@ -65,7 +67,7 @@ async def _child_kiosk(data: Path) -> int:
     app = make_app(env)
     async with app.run_test(size=(80, 24)):
         await _until(lambda: isinstance(app.screen, LockScreen) and app.screen.is_mounted)
-        print(f"{_READY}{peak_kib()}", flush=True)
+        print(f"{READY}{peak_kib()}", flush=True)
         # Then everything behind it: the records in memory and the phone
         # page listening. The peak memory that counts is this one.
         await _until(
@@ -76,7 +78,7 @@ async def _child_kiosk(data: Path) -> int:
                 and app.phone.port is not None
             )
         )
-        print(f"{_LOADED}{peak_kib()}", flush=True)
+        print(f"{LOADED}{peak_kib()}", flush=True)
     return 0
 
 
@@ -91,8 +93,8 @@ async def _child_bare() -> int:
     app = Bare()
     async with app.run_test(size=(80, 24)):
         await _until(lambda: bool(app.query(Static)) and app.query_one(Static).is_mounted)
-        print(f"{_READY}{peak_kib()}", flush=True)
-        print(f"{_LOADED}{peak_kib()}", flush=True)  # nothing more to load
+        print(f"{READY}{peak_kib()}", flush=True)
+        print(f"{LOADED}{peak_kib()}", flush=True)  # nothing more to load
     return 0
 
 

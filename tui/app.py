@@ -10,7 +10,6 @@ lock screen, which shows nothing of the last user.
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +26,7 @@ from storage import FileRepository, StorageError
 from tui.env import KioskEnv
 from tui.kiosk import Kiosk, Session
 from tui.messages import RecordsChanged
+from tui.start import started
 
 if TYPE_CHECKING:
     from tui.phone.server import PhoneServer
@@ -49,15 +49,6 @@ class ProblemScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self.text, id="problem")
         yield Footer()
-
-
-def collect_garbage_again() -> None:
-    """The start is over (the records are in, or could not be read): if the
-    collector was off for it (``tui.start``), what is loaded by now stays for
-    good (``gc.freeze``: never walked again) and the collector is back on."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 class XiaozuApp(App[None]):
@@ -128,7 +119,7 @@ class XiaozuApp(App[None]):
         try:
             await asyncio.wrap_future(kiosk.load_records_later())
         finally:
-            collect_garbage_again()
+            started()  # the collector back on (tui.start)
         if self.env.phone_port is not None:
             self.serve_phones(kiosk)
 

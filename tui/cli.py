@@ -28,7 +28,6 @@ so the other commands start fast and run without a terminal.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import sys
@@ -57,6 +56,7 @@ from tui.env import (
     phone_settings,
     time_zone,
 )
+from tui.start import started
 
 if TYPE_CHECKING:
     from rules.roster import RosterError
@@ -254,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if run is None:
             return launch_kiosk(env)
-        gc.enable()  # off while the program started (tui.start), for the kiosk
+        started()  # the collector back on (off while the program started)
         code: int = run(env, args, sys.stdout)
         return code
     except StorageError as exc:

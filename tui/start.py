@@ -6,9 +6,9 @@ the kiosk before anything else is imported.
   thousand objects and almost no reference cycles among them, which the
   collector would still walk again and again as they pile up (about a tenth
   of the time to the lock screen). The kiosk turns it back on once the years
-  of records are in memory (``tui.app.collect_garbage_again``), after
-  ``gc.freeze()`` has set everything loaded by then aside for good; a
-  command (check, export …) turns it on at once (``tui.cli.main``).
+  of records are in memory (``started``), after ``gc.freeze()`` has set
+  everything loaded by then aside for good; a command (check, export …)
+  turns it on before it runs (``tui.cli.main``).
   Reference counting frees memory as ever meanwhile.
 * One malloc arena (glibc's ``M_ARENA_MAX``, as ``MALLOC_ARENA_MAX=1``
   would set it). glibc gives each thread that allocates its own arena, and
@@ -37,6 +37,16 @@ def prepare() -> None:
         return
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt(_M_ARENA_MAX, 1)
+
+
+def started() -> None:
+    """The start is over (the kiosk's records are in, or could not be read;
+    a command is about to run): if the collector was off for it, what is
+    loaded by now stays for good (``gc.freeze``: never walked again) and the
+    collector is back on."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def main() -> int:

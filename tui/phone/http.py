@@ -65,7 +65,6 @@ class Request:
     version: str  # "1.1", "1.0"
     headers: dict[str, str]  # names in lower case; repeats joined
     body: bytes
-    peer: str  # the client's address
 
     def header(self, name: str) -> str:
         return self.headers.get(name, "")
@@ -97,7 +96,7 @@ class Request:
         Any other type of body has no fields. Raises FormUnreadable."""
         if self.header("content-encoding").strip().lower() not in ("", "identity"):
             raise FormUnreadable("compressed body")
-        kind, params = content_type(self.header("content-type"))
+        kind, params = _content_type(self.header("content-type"))
         if kind == "multipart/form-data":
             # The page's form is never sent so (it has no enctype).
             raise FormUnreadable("multipart body")
@@ -121,7 +120,7 @@ class Request:
         return form
 
 
-def content_type(value: str) -> tuple[str, dict[str, str]]:
+def _content_type(value: str) -> tuple[str, dict[str, str]]:
     """``text/html; charset=utf-8`` -> ("text/html", {"charset": "utf-8"})."""
     kind, _, rest = value.partition(";")
     params: dict[str, str] = {}
@@ -210,7 +209,7 @@ class HttpServer:
             if len(self._connections) > MAX_CONNECTIONS:
                 log.info("too many connections: %s turned away", peer)
                 return
-            await self._serve(reader, writer, peer)
+            await _Exchange(self, reader, writer, peer).serve()
         except (_Gone, ConnectionError, OSError, TimeoutError):
             pass  # the client went away, or stopped reading: nothing to answer
         except asyncio.CancelledError:
@@ -223,42 +222,56 @@ class HttpServer:
             with contextlib.suppress(ConnectionError, OSError, asyncio.CancelledError):
                 await writer.wait_closed()
 
-    async def _serve(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str
+
+class _Exchange:
+    """One client's connection: h11's state for it, its streams, and the
+    method of the request being read (a HEAD is answered without a body)."""
+
+    def __init__(
+        self,
+        server: HttpServer,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        peer: str,
     ) -> None:
-        conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
+        self.server = server
+        self.reader, self.writer, self.peer = reader, writer, peer
+        self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
+        self.method = ""
+
+    async def serve(self) -> None:
+        conn = self.conn
         while True:
             began = time.perf_counter()
-            method: list[str] = []  # the request's method, once its head is read
+            self.method = ""
             try:
                 async with asyncio.timeout(REQUEST_SECONDS):
-                    request = await self._read(conn, reader, writer, peer, method)
+                    request = await self._read()
             except h11.RemoteProtocolError as error:
                 # Malformed: 400, or what h11 hints if that is a client error
                 # (431 for a head too large); never a 5xx for the client's fault.
                 hint = error.error_status_hint
-                status = hint if 400 <= hint < 500 else 400
-                await self._refuse(conn, reader, writer, peer, method, status, error)
+                await self._refuse(hint if 400 <= hint < 500 else 400, error)
                 return
             except _TooLarge as error:
-                await self._refuse(conn, reader, writer, peer, method, 413, error)
+                await self._refuse(413, error)
                 return
             except TimeoutError as error:
                 if conn.their_state is h11.IDLE and not conn.trailing_data[0]:
                     return  # an idle connection kept alive: closed quietly
-                await self._refuse(conn, reader, writer, peer, method, 408, error)
+                await self._refuse(408, error)
                 return
             if request is None:
                 return
             try:
-                response = await self.handle(request)
+                response = await self.server.handle(request)
             except Exception:
                 log.exception("error handling %s %s", request.method, request.path)
-                response = self.error_page(500)
-            await self._send(conn, writer, request, response)
+                response = self.server.error_page(500)
+            await self._send(response)
             access_log.info(
                 '%s "%s %s HTTP/%s" %d %d %.6fs',
-                peer,
+                self.peer,
                 request.method,
                 request.logged_target,
                 request.version,
@@ -270,33 +283,24 @@ class HttpServer:
                 return  # h11 says this connection ends here (HTTP/1.0, "close" …)
             conn.start_next_cycle()
 
-    async def _next(
-        self, conn: h11.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> object:
+    async def _next(self) -> object:
+        conn = self.conn
         while True:
             event = conn.next_event()
             if event is not h11.NEED_DATA:
                 return event
             if conn.they_are_waiting_for_100_continue:
-                await _write(
-                    writer, conn.send(h11.InformationalResponse(status_code=100, headers=[]))
-                )
-            conn.receive_data(await reader.read(65536))  # b"": the client closed
+                continue_ = h11.InformationalResponse(status_code=100, headers=[])
+                await _write(self.writer, conn.send(continue_))
+            conn.receive_data(await self.reader.read(65536))  # b"": the client closed
 
-    async def _read(
-        self,
-        conn: h11.Connection,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-        peer: str,
-        method: list[str],
-    ) -> Request | None:
-        event = await self._next(conn, reader, writer)
+    async def _read(self) -> Request | None:
+        event = await self._next()
         if isinstance(event, h11.ConnectionClosed):
             return None
         if not isinstance(event, h11.Request):
             raise _Gone(repr(event))
-        method.append(event.method.decode("ascii"))
+        self.method = event.method.decode("ascii")
         headers: dict[str, str] = {}
         for raw_name, raw_value in event.headers:
             name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
@@ -308,7 +312,7 @@ class HttpServer:
             raise _TooLarge(f"Content-Length {length}")
         body = bytearray()
         while True:
-            part = await self._next(conn, reader, writer)
+            part = await self._next()
             if isinstance(part, h11.Data):
                 body += part.data
                 if len(body) > MAX_BODY:
@@ -319,36 +323,29 @@ class HttpServer:
                 raise _Gone(repr(part))
         target = event.target.decode("ascii")  # h11 lets only visible ASCII through
         return Request(
-            method=event.method.decode("ascii"),
+            method=self.method,
             target=target,
             path=unquote(target.partition("?")[0]),
             version=event.http_version.decode("ascii"),
             headers=headers,
             body=bytes(body),
-            peer=peer,
         )
 
-    async def _send(
-        self,
-        conn: h11.Connection,
-        writer: asyncio.StreamWriter,
-        request: Request | None,
-        response: Response,
-        method: str = "",
-    ) -> None:
+    async def _send(self, response: Response, *, close: bool = False) -> None:
         headers = list(response.headers)
         if response.status != 204 and not 100 <= response.status < 200:
             if response.content_type:
                 headers.insert(0, ("Content-Type", response.content_type))
             headers.append(("Content-Length", str(len(response.body))))
-        if request is None or conn.their_state not in (h11.DONE, h11.SEND_BODY, h11.IDLE):
+        if close:
             headers.append(("Connection", "close"))
         reason = HTTPStatus(response.status).phrase if response.status in _PHRASES else ""
+        conn = self.conn
         try:
             data = conn.send(
                 h11.Response(status_code=response.status, headers=headers, reason=reason)
             )
-            if response.body and (request.method if request else method) != "HEAD":
+            if response.body and self.method != "HEAD":
                 data += conn.send(h11.Data(data=response.body)) or b""
             data += conn.send(h11.EndOfMessage()) or b""
         except h11.LocalProtocolError as error:
@@ -356,35 +353,26 @@ class HttpServer:
             raise _Gone(str(error)) from None
         assert data is not None
         async with asyncio.timeout(SEND_SECONDS):
-            await _write(writer, data)
+            await _write(self.writer, data)
 
-    async def _refuse(
-        self,
-        conn: h11.Connection,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-        peer: str,
-        method: list[str],
-        status: int,
-        why: object,
-    ) -> None:
+    async def _refuse(self, status: int, why: object) -> None:
         """Answer a request that could not be read, if the connection still
         can be answered, and log it in one line. Then what the client still
         sends is read and dropped for a moment before the connection closes
         (closing on unread data resets the connection, and the client would
         lose the answer: a phone would show its own error, not this page)."""
         kind, reason = type(why).__name__, _reason(why)
-        log.info("bad request refused (%s %s) from %s: %s", status, kind, peer, reason)
-        if conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
+        log.info("bad request refused (%s %s) from %s: %s", status, kind, self.peer, reason)
+        if self.conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
             return
         with contextlib.suppress(_Gone, ConnectionError, OSError, TimeoutError):
-            await self._send(conn, writer, None, self.error_page(status), "".join(method))
-            if writer.can_write_eof():
-                writer.write_eof()
+            await self._send(self.server.error_page(status), close=True)
+            if self.writer.can_write_eof():
+                self.writer.write_eof()
             async with asyncio.timeout(LINGER_SECONDS):
                 dropped = 0
                 while dropped < LINGER_BYTES:
-                    chunk = await reader.read(65536)
+                    chunk = await self.reader.read(65536)
                     if not chunk:
                         break
                     dropped += len(chunk)
