@@ -961,7 +961,7 @@ class DocumentRepository:
         if data is None:
             raise self._no_organisation()
         _decode_org(data, storage.where)
-        data[SETTINGS_TABLE] = {"1": {"records_since": codec.converter.unstructure(day, date)}}
+        data[SETTINGS_TABLE] = {"1": {"records_since": codec.unstructure_as(day, date)}}
         storage.write(data)
 
     def _records_since(self) -> date | None:

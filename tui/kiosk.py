@@ -194,16 +194,20 @@ class Kiosk:
             self._read_records()
 
     def _read_records(self) -> None:
-        self._meetings: dict[str, Meeting] = {m.id: m for m in self.repo.meetings()}
-        self._tasks: dict[str, FollowUpTask] = {t.id: t for t in self.repo.tasks()}
+        # Dues first: their year files are the biggest, and the memory their
+        # parsing frees is taken up again by the meetings read after them.
+        self._dues: DuesBook = self.repo.dues()
+        # One pass over the meeting files (each read and decoded once).
+        records = self.repo.records()
+        self._meetings: dict[str, Meeting] = {m.id: m for m in records.meetings}
+        self._tasks: dict[str, FollowUpTask] = {t.id: t for t in records.tasks}
         self._plans: dict[tuple[str, int], AnnualPlan] = {
-            (p.group_id, p.year): p for p in self.repo.plans()
+            (p.group_id, p.year): p for p in records.plans
         }
-        self._records_since = self.repo.records().records_since
+        self._records_since = records.records_since
         self._signin_versions = self.repo.signin_pin_versions()
         self._badge_versions = self.repo.badge_versions()
         self._seal_heads: dict[str | None, seal.SealHead] = self.repo.seal_heads()
-        self._dues: DuesBook = self.repo.dues()
         self._person_changes: list[PersonChange] = self.repo.person_changes()
         self._group_changes: list[GroupChange] = self.repo.group_changes()
 

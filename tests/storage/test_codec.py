@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rules.dues import Month
 from rules.models import (
     AnnualPlan,
     FollowUpTask,
@@ -38,6 +39,8 @@ def strategy(type_: Any) -> st.SearchStrategy[Any]:
         return st.datetimes(timezones=st.timezones()).filter(unambiguous)
     if type_ is date:
         return st.dates()
+    if type_ is Month:  # a year and a month that exist
+        return st.builds(Month, st.integers(1, 9999), st.integers(1, 12))
     if type_ in (str, int, bool):
         return st.from_type(type_)
     if type_ is type(None):
