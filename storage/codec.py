@@ -190,6 +190,15 @@ def _structure_str_fast(value: Any, _type: Any) -> str:
     return sys.intern(value) if len(value) <= _SHARED_TEXT_LENGTH else value
 
 
+def _structure_own_str(value: Any, _type: Any) -> str:
+    """A record's own id: never shared (no other record has it), so it is
+    not put in the interpreter's table of shared texts either, which would
+    grow by ten thousand entries for ten years of dues payments."""
+    if type(value) is not str:
+        raise TypeError(f"expected str, got {type(value).__name__}")
+    return value
+
+
 def _structure_date_fast(value: Any, _type: Any) -> date:
     day = _dates.get(value) if type(value) is str else None
     if day is None:
