@@ -63,9 +63,8 @@ beside the first-time figures. The like-for-like comparison is the one-tap
 pass: a remembered phone's sign-in checks only HMACs (ticket, cookie), so
 what it adds to a static page is the sign-in itself and its record appended
 to the sign-in journal (``storage.journal``: one fdatasync, then the phone
-is told). The aim, p99 within 3x of the static page, applies to it; the run
-also times one whole meeting write through the kiosk's writer (a rewrite of
-the meeting's file, two syncs: what a sign-in cost before the journal).
+is told). The aim, p99 within 3x of the static page, applies to it. The
+durable write alone is timed by ``benchmarks.signin_write``.
 
 Exit status: 0 when every member was recorded in both sign-in passes, in
 memory and on disk; 1 when not (correctness: no timing decides the status);
@@ -115,7 +114,7 @@ ROOT = Path(__file__).resolve().parents[1]
 _LEAD = 0.05
 #: No request of a healthy run takes anywhere near this long.
 _TIMEOUT = aiohttp.ClientTimeout(total=60)
-_CALLS = 5  # scrypt and meeting writes, each timed this often, twice
+_CALLS = 5  # scrypt, timed this often, twice
 _LINE_LIMIT = 1 << 24
 
 _TICKET = re.compile(r'name="ticket" value="([^"]+)"')
@@ -242,7 +241,6 @@ class Report:
     setup_s: float
     pins_hashed: int
     scrypt: Stats  # one verify_signin_pin: an org.json read and one scrypt
-    meeting_write: Stats  # one meeting saved through the kiosk's writer (fsync)
     static: dict[str, PassResult]
     first_time: SigninResult
     one_tap: SigninResult
@@ -440,20 +438,6 @@ class KioskSide:
             return time.perf_counter() - began
 
         return [await asyncio.to_thread(one) for _ in range(_CALLS)]
-
-    async def time_meeting_write(self, meeting_id: str) -> list[float]:
-        """Seconds to save a meeting (unchanged) through the kiosk's writer
-        and wait for it, as a sign-in did before it answered (it now appends
-        to the sign-in journal instead, storage.journal)."""
-        kiosk = self._kiosk()
-        times = []
-        for _ in range(_CALLS):
-            began = time.perf_counter()
-            kiosk.save_meeting(kiosk.meeting(meeting_id))
-            if not await kiosk.flush():
-                raise RuntimeError(f"the meeting {meeting_id} could not be saved")
-            times.append(time.perf_counter() - began)
-        return times
 
     async def close(self) -> None:
         if self.server is not None:
@@ -815,7 +799,6 @@ async def _measure(
     )
     first_counts = await side.recorded(first_meeting.id, wanted)
     first_disk = await asyncio.to_thread(recorded_on_disk, data, first_meeting.id, wanted)
-    writes = await side.time_meeting_write(first_meeting.id)
     second_meeting = await side.open_another_meeting(first_meeting)
 
     between = await static("static between")
@@ -825,7 +808,6 @@ async def _measure(
     after = await static("static after")
 
     scrypt += await side.time_scrypt(group[0])
-    writes += await side.time_meeting_write(second_meeting.id)
     first_time = judge(
         first_run, first_meeting.id, first_counts, first_disk, members, seconds, (before, between)
     )
@@ -839,7 +821,6 @@ async def _measure(
         setup_s=round(setup_s, 2),
         pins_hashed=hashed,
         scrypt=Stats.of(scrypt),
-        meeting_write=Stats.of(writes),
         static={p.name: p for p in (before, between, after)},
         first_time=first_time,
         one_tap=one_tap,
@@ -882,9 +863,6 @@ def table(report: Report) -> str:
         f" {report.setup_s:.1f} s",
         f"one verify_signin_pin (org.json read, one scrypt): p50 {report.scrypt.p50_ms:.1f} ms,"
         f" max {report.scrypt.max_ms:.1f} ms ({report.scrypt.n} calls)",
-        f"one meeting write through the kiosk's writer (fsync): p50"
-        f" {report.meeting_write.p50_ms:.2f} ms, max {report.meeting_write.max_ms:.2f} ms"
-        f" ({report.meeting_write.n} writes)",
         "",
         f"{'pass':<15} {'answered':>8} {'wall s':>7} {'lag ms':>7}"
         f"  {'first GET p50 p99':>17}  {'round trip p50 p99':>17}  {'walk p50 p99':>17}",

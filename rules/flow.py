@@ -218,13 +218,16 @@ def mark_attendance(
         # arriving late (迟到). The leader marking by hand at the opening
         # decides for themselves.
         status = AttendanceStatus.LATE
+    earlier = meeting.attendance_of(person_id)
     record = Attendance(
         person_id=person_id,
         status=status,
         reason=reason.strip(),
         recorded_by=by,
         recorded_at=now,
-        phone=phone,
+        # The phone that signed the person in stays on their record when the
+        # leader marks them again: one phone still signs in one person.
+        phone=phone or (earlier.phone if earlier is not None else ""),
     )
     return with_attendance(meeting, record)
 

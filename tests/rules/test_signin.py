@@ -614,6 +614,15 @@ def test_someone_already_come_is_refused() -> None:
     assert _refused(m, "p07", _at(6)) is Refusal.ALREADY
 
 
+def test_a_phone_stays_used_when_the_leader_marks_its_member_again() -> None:
+    m = sign_in(_started(), ORG, "p05", _at(-5), by=RecordedBy.PHONE, phone=PHONE)
+    m = flow.mark_attendance(m, ORG, "p05", AttendanceStatus.LATE, _at(-4))
+    record = m.attendance_of("p05")
+    assert record is not None and record.recorded_by is RecordedBy.LEADER
+    assert record.status is AttendanceStatus.LATE and record.phone == PHONE
+    assert _refused(m, "p06", _at(-3), PHONE) is Refusal.PHONE_USED
+
+
 def test_one_phone_signs_in_one_person() -> None:
     m = sign_in(_started(), ORG, "p05", _at(-5), by=RecordedBy.PHONE, phone=PHONE)
     assert _refused(m, "p06", _at(-4), PHONE) is Refusal.PHONE_USED
