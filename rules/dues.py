@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -83,10 +83,35 @@ class DuesBook:
 
     rates: tuple[DuesRate, ...] = ()
     payments: tuple[DuesPayment, ...] = ()
+    # Each member's rates and payments, sorted: made at the first question
+    # about anyone (ten years of a branch are 11,000 payments, and a group's
+    # dues screen asks about every member, every month).
+    _by_person: dict[str, tuple[tuple[DuesRate, ...], tuple[DuesPayment, ...]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def _of(self, person_id: str) -> tuple[tuple[DuesRate, ...], tuple[DuesPayment, ...]]:
+        index = self._by_person
+        if index is None:
+            rates: dict[str, list[DuesRate]] = {}
+            payments: dict[str, list[DuesPayment]] = {}
+            for rate in self.rates:
+                rates.setdefault(rate.person_id, []).append(rate)
+            for payment in self.payments:
+                payments.setdefault(payment.person_id, []).append(payment)
+            index = {
+                person: (
+                    tuple(sorted(rates.get(person, ()), key=_rate_key)),
+                    tuple(sorted(payments.get(person, ()), key=lambda p: (p.paid_on, p.id))),
+                )
+                for person in rates.keys() | payments.keys()
+            }
+            object.__setattr__(self, "_by_person", index)  # frozen: set once, by itself
+        return index.get(person_id, ((), ()))
 
     def rates_of(self, person_id: str) -> tuple[DuesRate, ...]:
         """The member's rates, earliest first."""
-        return tuple(sorted((r for r in self.rates if r.person_id == person_id), key=_rate_key))
+        return self._of(person_id)[0]
 
     def rate_for(self, person_id: str, month: Month) -> int | None:
         """The monthly amount in force in ``month`` (None: none set yet)."""
@@ -97,12 +122,8 @@ class DuesBook:
         return found
 
     def payments_of(self, person_id: str) -> tuple[DuesPayment, ...]:
-        return tuple(
-            sorted(
-                (p for p in self.payments if p.person_id == person_id),
-                key=lambda p: (p.paid_on, p.id),
-            )
-        )
+        """The member's payments, oldest first."""
+        return self._of(person_id)[1]
 
     def with_rate(self, rate: DuesRate) -> DuesBook:
         """This book with ``rate`` (replacing one for the same person and month)."""

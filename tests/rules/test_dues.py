@@ -265,3 +265,34 @@ def test_the_demo_branch_pays_its_dues_but_for_a_few() -> None:
     # 郭倩 paid the year ahead; 李志强 pays more from January.
     assert member_year(demo.dues, "p20", 2026, TODAY).months[11].state is MonthState.PAID
     assert demo.dues.rate_for("p04", Month(2026, 1)) != demo.dues.rate_for("p04", Month(2025, 12))
+
+
+def test_each_members_rates_and_payments_are_found_as_a_scan_finds_them() -> None:
+    """The book's index per member (made once) answers as scanning and
+    sorting every rate and payment would, and a changed book answers anew."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from rules.ten_years import ten_year_branch
+
+    book = ten_year_branch(datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), 2).dues
+    people = {p.person_id for p in book.payments} | {r.person_id for r in book.rates} | {"p-none"}
+    for person in people:
+        assert book.payments_of(person) == tuple(
+            sorted(
+                (p for p in book.payments if p.person_id == person), key=lambda p: (p.paid_on, p.id)
+            )
+        )
+        assert book.rates_of(person) == tuple(
+            sorted(
+                (r for r in book.rates if r.person_id == person),
+                key=lambda r: (r.since, r.set_on or date.min),
+            )
+        )
+    payment = book.payments_of("p01")[0]
+    later = book.with_payment(
+        DuesPayment("d-new", "p01", payment.months, 1, date(2099, 1, 1), payment.collected_by)
+    )
+    assert later.payments_of("p01")[-1].id == "d-new"
+    assert book.payments_of("p01")[-1].id != "d-new"
+    assert later == DuesBook(later.rates, later.payments)  # the index is not part of the value
