@@ -2,7 +2,7 @@
 everything loaded, each against a bare Textual app that shows one line, in
 the same run.
 
-    .venv/bin/python -m benchmarks.kiosk_start DATA [--repeat 5] [--json]
+    .venv/bin/python -m benchmarks.kiosk_start DATA [--repeat 11] [--json]
 
 Each start is a new Python process (``python -m benchmarks.start_child
 kiosk|bare``, a module that imports next to nothing itself), so imports,
@@ -108,7 +108,7 @@ class StartReport:
         return asdict(self)
 
 
-def measure(data: Path, repeat: int = 5) -> StartReport:
+def measure(data: Path, repeat: int = 11) -> StartReport:
     starts: list[Start] = []
     # Like for like: Textual was byte-compiled when it was installed, so
     # ours is too (as scripts/setup does), whatever PYTHONDONTWRITEBYTECODE says.
@@ -158,7 +158,7 @@ def table(report: StartReport) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.kiosk_start")
     parser.add_argument("data", type=Path, nargs="?", help="a data directory")
-    parser.add_argument("--repeat", type=int, default=5, help="starts of each kind")
+    parser.add_argument("--repeat", type=int, default=11, help="starts of each kind")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if args.data is None:

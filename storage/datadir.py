@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
 ENV_VAR = "XIAOZU_DATA"
 APP_NAME = "xiaozu"
 
@@ -22,4 +20,6 @@ def resolve_data_dir(cli_value: str | None, environ: Mapping[str, str]) -> Path:
     for value in (cli_value, environ.get(ENV_VAR)):
         if value:
             return Path(value).expanduser().absolute()
+    import platformdirs  # only here: 10 ms of imports the other two ways never need
+
     return platformdirs.user_data_path(APP_NAME, appauthor=False).absolute()

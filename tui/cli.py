@@ -30,8 +30,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import sys
-import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
@@ -390,7 +390,7 @@ def _import_refused(env: KioskEnv, path: Path, exc: RosterError) -> str:
 
 
 def _new_id(kind: str) -> str:
-    return f"{kind[:1]}-{uuid.uuid4().hex[:10]}"
+    return f"{kind[:1]}-{secrets.token_hex(5)}"
 
 
 # --------------------------------------------------------------------------
