@@ -19,11 +19,12 @@ from textual.widgets import OptionList, SelectionList, Static
 from rules.minutes import minutes_of
 from rules.models import VotingMethod
 from storage import atomic
-from tests.tui.conftest import Clock, saved, stored, unlocked
+from tests.tui.conftest import LEADER_G1, Clock, saved, stored, unlocked
 from tests.tui.test_meeting import G1, G1_NEXT, HELD_AT, everyone_present, open_meeting
 from tui.app import XiaozuApp
 from tui.screens.election import ElectionScreen, ElectionSetupDialog, HandsDialog
 from tui.screens.election_ballot import BLANK, BallotScreen, NextVoterScreen
+from tui.screens.exit import PinCheckScreen
 from tui.screens.home import HomeScreen
 from tui.screens.lock import LockScreen
 
@@ -99,6 +100,17 @@ async def open_election(
     await saved(app, pilot)
 
 
+async def voting_begun(app: XiaozuApp, pilot: Pilot[None], candidates: tuple[str, ...]) -> None:
+    """The meeting under way, a secret ballot among ``candidates`` opened
+    (E, N …) and its first round begun (V): the screen between voters."""
+    await meeting_under_way(app, pilot)
+    await pilot.press("e")
+    await pilot.pause()
+    await open_election(app, pilot, candidates)
+    await pilot.press("v")
+    await pilot.pause()
+
+
 async def vote(app: XiaozuApp, pilot: Pilot[None], voter: str, choice: str | None) -> None:
     """One voter's turn: their name, their ballot, Enter, Y."""
     assert isinstance(app.screen, NextVoterScreen)
@@ -113,6 +125,23 @@ async def vote(app: XiaozuApp, pilot: Pilot[None], voter: str, choice: str | Non
     await pilot.press("enter", "y")
     await pilot.pause()
     assert isinstance(app.screen, NextVoterScreen)
+
+
+async def leaders_pin(app: XiaozuApp, pilot: Pilot[None], pin: str) -> None:
+    """The PIN asked for before a round is closed or the vote paused."""
+    assert isinstance(app.screen, PinCheckScreen)
+    await pilot.press(*pin, "enter")
+    await app.workers.wait_for_complete()  # the PIN is checked off the UI loop
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def close_round(app: XiaozuApp, pilot: Pilot[None], pin: str) -> None:
+    """Ctrl+E, the leader's PIN, and the round written."""
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+    await leaders_pin(app, pilot, pin)
+    await saved(app, pilot)
 
 
 def between_voters(app: XiaozuApp) -> str:
@@ -214,6 +243,7 @@ async def test_a_secret_ballot_keeps_the_secret_even_from_the_data_files(
     demo_dir: Path,
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
+    demo_pins: dict[str, str],
 ) -> None:
     clock.now = HELD_AT
     app = make_kiosk_app()
@@ -240,9 +270,7 @@ async def test_a_secret_ballot_keeps_the_secret_even_from_the_data_files(
             assert "highlighted=0" in shown or "highlighted=None" in shown  # none left
             assert writes.of_meeting() == 0  # nothing written while voting
         assert "已投票 5 / 5 人" in between_voters(app)
-        await pilot.press("ctrl+e")
-        await pilot.pause()
-        await saved(app, pilot)
+        await close_round(app, pilot, demo_pins[LEADER_G1])
         assert isinstance(app.screen, ElectionScreen)
         assert "第1轮:到会有表决权5人,投票5张;李志强2票、陈秀英2票;弃权1,废票0。" in body(app)
         assert "李志强、陈秀英得票相同,无人当选,在他们之间重新投票。" in body(app)
@@ -258,9 +286,7 @@ async def test_a_secret_ballot_keeps_the_secret_even_from_the_data_files(
         await pilot.pause()
         assert isinstance(app.screen, NextVoterScreen)
         assert "还有1人未投票" in between_voters(app)
-        await pilot.press("ctrl+e")
-        await pilot.pause()
-        await saved(app, pilot)
+        await close_round(app, pilot, demo_pins[LEADER_G1])
         assert writes.of_meeting() == 2
         assert "李志强得票过半数,当选。" in said(app) and "已保存" in said(app)
         assert "选举结果:李志强当选党小组长。" in body(app)
@@ -332,18 +358,60 @@ async def test_the_screen_between_voters_is_the_same_whatever_the_last_vote(
     assert "孙丽" not in shown[0]  # who voted leaves the list of those to vote
 
 
+async def test_only_the_leaders_pin_closes_or_pauses_a_round(
+    make_kiosk_app: Callable[..., XiaozuApp], clock: Clock, demo_pins: dict[str, str]
+) -> None:
+    """The voters take turns at the screen: none of them can end the round
+    early, nor step back into the leader's unlocked kiosk."""
+    clock.now = HELD_AT
+    app = make_kiosk_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await voting_begun(app, pilot, ("p04", "p05"))
+        for voter in VOTERS:
+            await vote(app, pilot, voter, "p05")
+        # A voter's PIN (王建国, the secretary, votes in 第一党小组) is not
+        # the leader's: the round stays open and nothing is written.
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert "李志强" in str(app.screen.query_one("#check-hint", Static).render())
+        await leaders_pin(app, pilot, demo_pins["p01"])
+        assert isinstance(app.screen, PinCheckScreen)
+        assert "PIN 不正确" in str(app.screen.query_one("#pin-message", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, NextVoterScreen)
+        assert "已投票 5 / 5 人" in between_voters(app)
+        # Escape (pause) asks too; Escape again stays with the voters.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PinCheckScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, NextVoterScreen)
+        # The leader's PIN pauses the vote: back on the election screen.
+        await pilot.press("escape")
+        await pilot.pause()
+        await leaders_pin(app, pilot, demo_pins[LEADER_G1])
+        assert isinstance(app.screen, ElectionScreen)
+        assert app.kiosk is not None
+        held = app.kiosk.meeting(G1_NEXT).elections[0]
+        assert held.rounds == ()  # paused, not closed
+        # Back to the voters: the ballots are still in the box; the leader closes.
+        await pilot.press("v")
+        await pilot.pause()
+        assert "已投票 5 / 5 人" in between_voters(app)
+        await close_round(app, pilot, demo_pins[LEADER_G1])
+        assert isinstance(app.screen, ElectionScreen)
+        assert "陈秀英得票过半数,当选。" in said(app)
+
+
 async def test_locking_closes_the_ballot_and_the_round_is_voted_again(
     make_kiosk_app: Callable[..., XiaozuApp], demo_dir: Path, clock: Clock
 ) -> None:
     clock.now = HELD_AT
     app = make_kiosk_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        await meeting_under_way(app, pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await open_election(app, pilot, ("p04", "p05"))
-        await pilot.press("v")
-        await pilot.pause()
+        await voting_begun(app, pilot, ("p04", "p05"))
         await vote(app, pilot, "p01", "p05")
         await to_option(pilot, app.screen.query_one(OptionList), "p04")
         await pilot.press("enter")

@@ -407,7 +407,7 @@ async def test_leaving_needs_the_unlocked_users_pin(
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ExitScreen)
-        assert "李志强" in str(app.screen.query_one("#exit-hint", Static).render())
+        assert "李志强" in str(app.screen.query_one("#check-hint", Static).render())
         assert not app.screen.query("#pin-people")  # no one else to choose
         await type_pin(app, pilot, demo_pins[SECRETARY])  # someone else's PIN
         assert app.is_running and app.return_code is None

@@ -342,7 +342,7 @@ class ElectionScreen(MeetingBoundScreen):
                 self.refresh_content()
                 self.say("")
 
-        self.app.push_screen(NextVoterScreen(self.env, title, box, names), done)
+        self.app.push_screen(NextVoterScreen(self.kiosk, title, box, names), done)
 
     def _close_round(self) -> None:
         box, held = self.box, self.held()

@@ -27,6 +27,8 @@ from textual.widgets.option_list import Option
 from rules.election import BallotBox
 from rules.flow import FlowError
 from tui.env import KioskEnv
+from tui.kiosk import Kiosk
+from tui.screens.exit import PinCheckScreen
 from tui.widgets.bindings import localise_bindings
 
 #: Said on every voting screen: nothing is written until the round closes.
@@ -137,7 +139,10 @@ class BallotScreen(Screen[BallotChoice | None]):
 
 class NextVoterScreen(Screen[str]):
     """ "请下一位投票人": who still has to vote, and how many have. Dismissed
-    with "close" when the leader closes the round, "pause" to step back."""
+    with "close" when the leader closes the round, "pause" to step back;
+    either only after the PIN of whoever unlocked the kiosk (the voters take
+    turns at this screen: none of them may end the round early, or step
+    back into the leader's unlocked kiosk)."""
 
     BINDINGS = [
         Binding("ctrl+e", "close_round", "结束本轮计票", id="voting.close"),
@@ -150,13 +155,14 @@ class NextVoterScreen(Screen[str]):
 
     def __init__(
         self,
-        env: KioskEnv,
+        kiosk: Kiosk,
         round_title: str,
         box: BallotBox,
         names: Mapping[str, str],
     ) -> None:
         super().__init__()
-        self.env = env
+        self.kiosk = kiosk
+        self.env = env = kiosk.env
         self.round_title = round_title
         self.box = box
         self.names = names  # person id → name (voters and candidates)
@@ -249,7 +255,18 @@ class NextVoterScreen(Screen[str]):
                 )
             )
             return
-        self.dismiss("close")
+        self._with_pin(
+            "close", ("结束本轮计票", "Close the round"), ("以结束本轮并计票", "to count")
+        )
 
     def action_pause(self) -> None:
-        self.dismiss("pause")
+        self._with_pin("pause", ("暂停投票", "Pause the vote"), ("以暂停投票", "to pause"))
+
+    def _with_pin(self, result: str, title: tuple[str, str], what: tuple[str, str]) -> None:
+        def checked(right: bool | None) -> None:
+            if right:
+                self.dismiss(result)
+            else:
+                self.show_waiting()
+
+        self.app.push_screen(PinCheckScreen(self.kiosk, title, what), checked)

@@ -1,8 +1,12 @@
-"""Leaving the kiosk (Ctrl+Q / Ctrl+C) needs a PIN.
+"""A PIN before something only the unlocked user may do, and leaving the
+kiosk (Ctrl+Q / Ctrl+C), which is one of those things.
 
-Unlocked: the PIN of the person who unlocked it. Locked: the PIN of anyone
-who may unlock (choose the name, type the PIN). Wrong PINs count toward the
-same lockout as on the lock screen. Escape goes back.
+``PinCheckScreen``: the PIN of the person who unlocked the kiosk; locked, the
+PIN of anyone who may unlock (choose the name, type the PIN). Wrong PINs count
+toward the same lockout as on the lock screen. Escape goes back. The secret
+ballot asks for it before a round is closed or the voting is paused
+(``tui.screens.election_ballot``), so that a voter at the screen cannot do
+either.
 """
 
 from __future__ import annotations
@@ -20,38 +24,66 @@ from tui.kiosk import Kiosk
 from tui.screens.lock import PinForm
 
 
-class ExitScreen(ModalScreen[None]):
-    """退出小组: a PIN before the kiosk closes."""
+class PinCheckScreen(ModalScreen[bool]):
+    """A PIN, then dismissed with True; Escape: False."""
 
     app = getters.app(XiaozuApp)
 
-    BINDINGS = [Binding("escape", "cancel", "取消", id="exit-cancel", show=False)]
+    BINDINGS = [Binding("escape", "cancel", "取消", id="check-cancel", show=False)]
 
-    def __init__(self, kiosk: Kiosk) -> None:
+    def __init__(
+        self,
+        kiosk: Kiosk,
+        title: tuple[str, str],
+        what: tuple[str, str],
+        enter: tuple[str, str] = ("确认", "confirm"),
+    ) -> None:
+        """``title``, ``what`` (what the PIN is for: "to leave") and what
+        Enter does, each in Chinese and English."""
         super().__init__()
         self.kiosk = kiosk
+        self.check_title = title
+        self.what = what
+        self.enter = enter
 
     def compose(self) -> ComposeResult:
         t = self.kiosk.env.t
         session = self.kiosk.session
         user = session.user if session is not None else None
-        with Vertical(id="exit-box"):
-            yield Static(t("退出小组", "Leave xiaozu"), id="exit-title")
+        zh, en = self.what
+        with Vertical(id="check-box"):
+            yield Static(t(*self.check_title), id="check-title")
             if user is not None:
-                hint = t(f"请输入 {user.name} 的 PIN 以退出", f"Type {user.name}'s PIN to leave")
+                hint = t(f"请输入 {user.name} 的 PIN {zh}", f"Type {user.name}'s PIN {en}")
             else:
-                hint = t("选择姓名并输入 PIN 以退出", "Choose a name and type the PIN to leave")
-            yield Static(Content(hint), id="exit-hint")
-            yield PinForm(self.kiosk, user, id="exit-form")
-            keys = t("回车 退出 · Esc 取消", "Enter leave · Esc cancel")
+                hint = t(f"选择姓名并输入 PIN {zh}", f"Choose a name and type the PIN {en}")
+            yield Static(Content(hint), id="check-hint")
+            yield PinForm(self.kiosk, user, id="check-form")
+            keys = t(f"回车 {self.enter[0]} · Esc 取消", f"Enter {self.enter[1]} · Esc cancel")
             if user is None:
                 keys = t("↑↓ 选择 · ", "↑↓ choose · ") + keys
-            yield Static(keys, id="exit-keys")
+            yield Static(keys, id="check-keys")
 
-    @on(PinForm.Accepted, "#exit-form")
+    @on(PinForm.Accepted, "#check-form")
     def _accepted(self, event: PinForm.Accepted) -> None:
         event.stop()
-        self.app.exit()
+        self.confirmed()
+
+    def confirmed(self) -> None:
+        """The right PIN was typed."""
+        self.dismiss(True)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)
+
+
+class ExitScreen(PinCheckScreen):
+    """退出小组: a PIN before the kiosk closes."""
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        super().__init__(
+            kiosk, ("退出小组", "Leave xiaozu"), ("以退出", "to leave"), ("退出", "leave")
+        )
+
+    def confirmed(self) -> None:
+        self.app.exit()
