@@ -33,12 +33,12 @@ from rules.models import (
 from rules.seal import SealHead
 from storage import DataFileError
 from storage.atomic import decode, encode
-from storage.codec import make_converter, make_fast_converter, structure, unstructure
+from storage.codec import FastReader, make_converter, structure, unstructure
 
 from .conftest import at, make_meeting, make_org, make_plan, make_task
 from .test_codec import strategy
 
-FAST = make_fast_converter()
+FAST = FastReader()
 DETAILED = make_converter()
 
 json_values = st.recursive(
