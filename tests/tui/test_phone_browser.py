@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from rules import flow
@@ -147,12 +147,28 @@ def heading_of(driver: WebDriver) -> str:
     return str(driver.find_element(By.TAG_NAME, "h2").text)
 
 
+def gone(element: WebElement) -> bool:
+    """The element left the page (the next page replaced it). Selenium's
+    ``staleness_of`` expects a stale-element error only; Chromium 156.0.8078.108
+    may instead answer, while the old page is being torn down, that the node
+    "does not belong to the document", which means the same."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error.msg):
+            return True
+        raise
+    return False
+
+
 def submit_and_wait(driver: WebDriver, button: str) -> str:
     """Tap ``button`` and wait for the next page; its heading."""
     old = driver.find_element(By.TAG_NAME, "h2")
     driver.find_element(By.CSS_SELECTOR, button).click()
     wait = WebDriverWait(driver, WAIT)
-    wait.until(staleness_of(old))
+    wait.until(lambda _driver: gone(old))
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
     return heading_of(driver)
 
