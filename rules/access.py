@@ -12,6 +12,8 @@ day ("PINs are stored hashed; repeated wrong PINs lock out for a while").
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +24,40 @@ from rules.models import BranchRole, Group, Organisation, Person
 MAX_TRIES = 5
 FIRST_LOCKOUT = timedelta(minutes=1)
 LONGEST_LOCKOUT = timedelta(hours=24)
+
+#: How many digits a new PIN has, unlock and sign-in PINs alike: six at the
+#: least, so that a copy of the data does not give them up to a short offline
+#: search (a million scrypt checks each). PINs set earlier with fewer digits
+#: still work until they are replaced.
+NEW_PIN_DIGITS = (6, 12)
+_NEW_PIN = re.compile(r"[0-9]{6,12}", re.ASCII)
+
+#: The one-time set-up code (``xiaozu init``): twelve digits, good for a week,
+#: used once. With it, and nobody else's PIN, a branch secretary or
+#: organisation member sets their own PIN on the kiosk.
+SETUP_CODE_DIGITS = 12
+SETUP_CODE_LIFETIME = timedelta(days=7)
+_SETUP_CODE = re.compile(r"[0-9]{12}", re.ASCII)
+
+
+def new_pin(typed: str) -> str | None:
+    """A new PIN as it is stored, or None when it is not 6–12 digits.
+    Full-width digits (a Chinese input method) count as the digits they look
+    like."""
+    pin = unicodedata.normalize("NFKC", typed).strip()
+    return pin if _NEW_PIN.fullmatch(pin) else None
+
+
+def setup_code(typed: str) -> str | None:
+    """A typed set-up code without the spaces or dashes it was printed with,
+    or None when it is not twelve digits."""
+    code = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", typed))
+    return code if _SETUP_CODE.fullmatch(code) else None
+
+
+def format_setup_code(code: str) -> str:
+    """``483129705516`` as it is printed: ``4831 2970 5516``."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ class DemoData:
     # person_id -> a 6-digit demo PIN: every group leader, the branch
     # secretary and the organisation member.
     pins: dict[str, str] = field(default_factory=dict)
-    # person_id -> a 4-digit demo sign-in PIN for the phone page, for every
+    # person_id -> a 6-digit demo sign-in PIN for the phone page, for every
     # party member.
     signin_pins: dict[str, str] = field(default_factory=dict)
     # Party dues: rates and payments (rules.demo_dues), saved apart from the
@@ -954,7 +954,7 @@ def demo_branch(now: datetime, seed: int = 7) -> DemoData:
     records = builder.build()
     # A generator of its own, so the records above do not change with it.
     members = [p.id for p in records.organisation.people if p.is_party_member]
-    codes = random.Random(seed + 1).sample(range(1000, 10000), len(members))
-    signin_pins = {pid: f"{code:04d}" for pid, code in zip(members, codes, strict=True)}
+    codes = random.Random(seed + 1).sample(range(100000, 1000000), len(members))
+    signin_pins = {pid: f"{code:06d}" for pid, code in zip(members, codes, strict=True)}
     dues = demo_dues(records, now, seed)
     return DemoData(records=records, pins=pins, signin_pins=signin_pins, dues=dues)

@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from rules.election import leader_bars
 from rules.models import (
+    BranchRole,
     Discipline,
     Group,
     GroupChange,
@@ -53,6 +54,17 @@ DISCIPLINE_LABELS: dict[Discipline, tuple[str, str]] = {
     Discipline.REMOVAL_FROM_POST: ("撤销党内职务", "removal from Party posts"),
     Discipline.PROBATION: ("留党察看", "probation within the Party (留党察看)"),
 }
+
+
+BRANCH_ROLE_LABELS: dict[BranchRole, tuple[str, str]] = {
+    BranchRole.NONE: ("无", "none"),
+    BranchRole.SECRETARY: ("支部书记", "branch secretary"),
+    BranchRole.ORGANISATION: ("组织委员", "organisation member"),
+    BranchRole.COMMITTEE: ("支委会委员", "committee member"),
+}
+
+#: The seats one person holds at a time: a second secretary replaces the first.
+SINGLE_SEATS = frozenset({BranchRole.SECRETARY, BranchRole.ORGANISATION})
 
 
 @dataclass(frozen=True)
@@ -560,6 +572,68 @@ def change_discipline(
     return OrgChange(after, (change,), notes)
 
 
+def change_branch_role(
+    org: Organisation, person_id: str, role: BranchRole, rec: Recorded
+) -> OrgChange:
+    """换届: a seat on the branch committee given or taken, on a day, for a
+    reason (the branch's election or the higher committee's approval).
+
+    The secretary (书记) and the organisation member (组织委员) are one person
+    each: giving the seat to someone else takes it from whoever held it (who
+    then has none). A seat goes to a full member not under 留党察看 (the same
+    bars as a group leader's, L1)."""
+    person = _person(org, person_id)
+    _need_reason(rec)
+    _check_day(rec.on, rec.at.date(), "变更日期", "day of the change")
+    label_zh, label_en = BRANCH_ROLE_LABELS[role]
+    if role is person.branch_role:
+        raise ChangeRefused(
+            Reason(
+                f"{person.name}的支部职务已是「{label_zh}」。",
+                f"{person.name}'s branch role is already '{label_en}'.",
+            )
+        )
+    if role is not BranchRole.NONE:
+        bars = leader_bars(person, None)
+        if bars:
+            raise ChangeRefused(
+                Reason(
+                    f"{person.name}不能担任{label_zh}:{bars[0].reason('zh')}。",
+                    f"{person.name} cannot be {label_en}: {bars[0].reason('en')}.",
+                )
+            )
+
+    def change(who: Person, new: BranchRole) -> PersonChange:
+        return PersonChange(
+            person_id=who.id,
+            field=PersonField.BRANCH_ROLE,
+            old=who.branch_role.value,
+            new=new.value,
+            on=rec.on,
+            reason=rec.reason.strip(),
+            recorded_at=rec.at,
+            by=rec.by,
+        )
+
+    history: list[PersonChange | GroupChange] = []
+    notes: list[Reason] = []
+    after = org
+    if role in SINGLE_SEATS:
+        for holder in org.people:
+            if holder.id != person_id and holder.branch_role is role:
+                history.append(change(holder, BranchRole.NONE))
+                after = _replace_person(after, replace(holder, branch_role=BranchRole.NONE))
+                notes.append(
+                    Reason(
+                        f"{holder.name}不再担任{label_zh}。",
+                        f"{holder.name} is no longer {label_en}.",
+                    )
+                )
+    history.append(change(person, role))
+    after = _replace_person(after, replace(person, branch_role=role))
+    return OrgChange(after, tuple(history), tuple(notes))
+
+
 def _cannot_stay_leader(person: Person, group: Group) -> Reason:
     bars = leader_bars(person, None)
     zh = bars[0].reason("zh") if bars else ""
@@ -692,6 +766,9 @@ def describe_change(
         if change.field is PersonField.STATUS:
             labels: dict[str, tuple[str, str]] = {s.value: STATUS_LABELS[s] for s in MemberStatus}
             what = pick("身份", "status")
+        elif change.field is PersonField.BRANCH_ROLE:
+            labels = {r.value: BRANCH_ROLE_LABELS[r] for r in BranchRole}
+            what = pick("支部职务", "branch role")
         else:
             labels = {d.value: DISCIPLINE_LABELS[d] for d in Discipline}
             what = pick("党纪处分", "discipline")

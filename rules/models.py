@@ -473,14 +473,15 @@ class PersonField(StrEnum):
 
     STATUS = "status"  # 身份 (MemberStatus), e.g. 预备党员 → 正式党员 (转正)
     DISCIPLINE = "discipline"  # 党纪处分 (Discipline)
+    BRANCH_ROLE = "branch_role"  # 支部职务 (BranchRole), e.g. a new secretary (换届)
 
 
 @dataclass(frozen=True, slots=True)
 class PersonChange:
     """A person's status or discipline changed, on a day, for a reason.
 
-    ``old`` and ``new`` are the enum values (``MemberStatus`` or
-    ``Discipline`` by ``field``). ``on`` is the day it took effect (a decision
+    ``old`` and ``new`` are the enum values (``MemberStatus``,
+    ``Discipline`` or ``BranchRole`` by ``field``). ``on`` is the day it took effect (a decision
     may be recorded later: ``recorded_at``), ``by`` who recorded it.
     """
 

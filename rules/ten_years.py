@@ -293,8 +293,8 @@ def ten_year_branch(now: datetime, years: int = DEFAULT_YEARS, seed: int = 7) ->
     pins = builder.pins()
     records = builder.build()
     members = [p.id for p in records.organisation.party_members]
-    codes = random.Random(seed + 1).sample(range(1000, 10000), len(members))
-    signin_pins = {pid: f"{code:04d}" for pid, code in zip(members, codes, strict=True)}
+    codes = random.Random(seed + 1).sample(range(100000, 1000000), len(members))
+    signin_pins = {pid: f"{code:06d}" for pid, code in zip(members, codes, strict=True)}
     dues = demo_dues(records, now, seed)
     return DemoData(records=records, pins=pins, signin_pins=signin_pins, dues=dues)
 

@@ -88,6 +88,11 @@ def hash_pin(pin: str, *, n: int = N, r: int = R, p: int = P) -> PinHash:
     return PinHash(salt=salt, key=_derive(pin, salt, n, r, p, KEY_BYTES), n=n, r=r, p=p)
 
 
+def new_setup_code() -> str:
+    """A one-time set-up code: twelve random digits (rules.access)."""
+    return "".join(secrets.choice("0123456789") for _ in range(12))
+
+
 def check_pin(pin: str, stored: PinHash | None) -> bool:
     """Whether ``pin`` matches ``stored``. Takes as long with no stored hash,
     so timing does not tell whether a person has a PIN."""

@@ -54,12 +54,13 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Protocol, Self, TypeVar
 
+from rules import access
 from rules.access import PinAttempts
 from rules.models import (
     Addendum,
@@ -128,6 +129,8 @@ PIN_ATTEMPTS_TABLE: Final = "pin_attempts"
 SIGNIN_CREDENTIALS_TABLE: Final = "signin_credentials"
 SIGNIN_ATTEMPTS_TABLE: Final = "signin_attempts"
 BADGES_TABLE: Final = "badges"
+# The one-time set-up code of ``xiaozu init`` (hashed, with its expiry).
+SETUP_CODE_TABLE: Final = "setup_code"
 SETTINGS_TABLE: Final = "settings"
 MEETING_TABLE: Final = "meeting"
 TASKS_TABLE: Final = "tasks"
@@ -255,7 +258,24 @@ class Repository(Protocol):
         """No data at all (no organisation, meetings or plans)."""
         ...
 
-    def set_pin(self, person_id: str, pin: str) -> None: ...
+    def set_pin(self, person_id: str, pin: str, *, end_setup: bool = False) -> None:
+        """Store a hash of the person's unlock PIN; ``end_setup``: and use up
+        the set-up code in the same write."""
+        ...
+
+    def issue_setup_code(self, now: datetime) -> str:
+        """A new one-time set-up code (replacing any earlier one), stored
+        hashed with its expiry; returned once, to be printed."""
+        ...
+
+    def setup_code_expires(self, now: datetime) -> datetime | None:
+        """When the set-up code not yet used expires (None: there is none, or
+        it has expired)."""
+        ...
+
+    def check_setup_code(self, code: str, now: datetime) -> bool:
+        """Whether ``code`` is the set-up code and still good. Blocking (scrypt)."""
+        ...
 
     def verify_pin(self, person_id: str, pin: str) -> bool: ...
 
@@ -277,9 +297,15 @@ class Repository(Protocol):
 
     # Signing in (SPEC §3): members' own sign-in PINs, their badges, the key.
 
-    def set_signin_pin(self, person_id: str, pin: str) -> int:
+    def set_signin_pin(self, person_id: str, pin: str, *, first: bool = True) -> int:
         """Store a hash of a member's sign-in PIN; returns its new version
-        (every phone remembered with an older version is forgotten)."""
+        (every phone remembered with an older version is forgotten).
+        ``first``: a PIN the leader or the secretary issued, which the member
+        is to replace with their own."""
+        ...
+
+    def first_signin_pins(self) -> frozenset[str]:
+        """Whose sign-in PIN is still the first one issued to them."""
         ...
 
     def verify_signin_pin(self, person_id: str, pin: str) -> bool: ...
@@ -1031,12 +1057,60 @@ class DocumentRepository:
             )
         return storage, data
 
-    def set_pin(self, person_id: str, pin: str) -> None:
+    def set_pin(self, person_id: str, pin: str, *, end_setup: bool = False) -> None:
         """Store a salted scrypt hash of ``pin`` (never the PIN itself)."""
         storage, data = self._person_data(person_id, "无法设置 PIN", "the PIN was not set")
         document = {"person_id": person_id, **pins.hash_pin(pin).to_document()}
         _put(data, CREDENTIALS_TABLE, "person_id", person_id, document)
+        if end_setup:
+            data.pop(SETUP_CODE_TABLE, None)
         storage.write(data)
+
+    # -- putting a branch into service (xiaozu init) ---------------------------
+
+    def issue_setup_code(self, now: datetime) -> str:
+        self._check_can_write()
+        storage, data = self._open(ORG_NAME, ORG)
+        if data is None:
+            raise self._no_organisation()
+        code = pins.new_setup_code()
+        expires = now + access.SETUP_CODE_LIFETIME
+        document = {
+            "issued_at": codec.unstructure_as(now, datetime),
+            "expires_at": codec.unstructure_as(expires, datetime),
+            **pins.hash_pin(code).to_document(),
+        }
+        data[SETUP_CODE_TABLE] = {"1": document}
+        storage.write(data)
+        return code
+
+    def _setup_code(self) -> tuple[pins.PinHash, datetime] | None:
+        storage, data = self._open(ORG_NAME, ORG)
+        if data is None:
+            return None
+        found = _docs(data, SETUP_CODE_TABLE)
+        if not found:
+            return None
+        doc_id, doc = found[0]
+        label = f"{SETUP_CODE_TABLE}[{doc_id}]"
+        try:
+            expires = datetime.fromisoformat(doc["expires_at"])
+            if expires.utcoffset() is None:
+                raise ValueError("expires_at has no UTC offset")
+            return pins.PinHash.from_document(doc), expires
+        except (KeyError, ValueError, TypeError) as exc:
+            raise _invalid(storage.where, f"{label}: {exc}") from exc
+
+    def setup_code_expires(self, now: datetime) -> datetime | None:
+        found = self._setup_code()
+        if found is None or now >= found[1]:
+            return None
+        return found[1]
+
+    def check_setup_code(self, code: str, now: datetime) -> bool:
+        found = self._setup_code()
+        stored = found[0] if found is not None and now < found[1] else None
+        return pins.check_pin(code, stored)
 
     def verify_pin(self, person_id: str, pin: str) -> bool:
         found = self._credential(person_id)
@@ -1085,17 +1159,19 @@ class DocumentRepository:
 
     # -- signing in ----------------------------------------------------------
 
-    def set_signin_pin(self, person_id: str, pin: str) -> int:
+    def set_signin_pin(self, person_id: str, pin: str, *, first: bool = True) -> int:
         storage, data = self._person_data(
             person_id, "无法设置签到 PIN", "the sign-in PIN was not set"
         )
         found = self._credential(person_id, SIGNIN_CREDENTIALS_TABLE)
         version = (found[1] if found else 0) + 1
-        document = {
+        document: dict[str, Any] = {
             "person_id": person_id,
             "version": version,
             **pins.hash_pin(pin).to_document(),
         }
+        if first:
+            document["first"] = True
         _put(data, SIGNIN_CREDENTIALS_TABLE, "person_id", person_id, document)
         storage.write(data)
         return version
@@ -1106,6 +1182,14 @@ class DocumentRepository:
 
     def signin_pin_versions(self) -> dict[str, int]:
         return self._versions(SIGNIN_CREDENTIALS_TABLE)
+
+    def first_signin_pins(self) -> frozenset[str]:
+        _, data = self._open(ORG_NAME, ORG)
+        return frozenset(
+            person_id
+            for _, doc in _docs(data or {}, SIGNIN_CREDENTIALS_TABLE)
+            if doc.get("first") is True and isinstance(person_id := doc.get("person_id"), str)
+        )
 
     def signin_attempts(self, person_id: str) -> PinAttempts:
         return self._attempts(person_id, SIGNIN_ATTEMPTS_TABLE)

@@ -209,14 +209,18 @@ class XiaozuApp(App[None]):
             self.screen.reset()
 
     def action_request_exit(self) -> None:
-        """Quitting the kiosk needs a leader's PIN; with nothing loaded it
-        does not."""
+        """Quitting the kiosk needs a leader's PIN; with nothing loaded, or
+        nobody holding a PIN yet, it does not."""
         if self.kiosk is None or isinstance(self.screen, ProblemScreen):
             self.exit()
             return
-        from tui.screens.exit import ExitScreen
+        from tui.screens.exit import ExitScreen, LeaveWithoutPinScreen
 
-        if not isinstance(self.screen, ExitScreen):
+        if isinstance(self.screen, ExitScreen | LeaveWithoutPinScreen):
+            return
+        if self.kiosk.session is None and not self.kiosk.unlockers():
+            self.push_screen(LeaveWithoutPinScreen(self.kiosk))
+        else:
             self.push_screen(ExitScreen(self.kiosk))
 
     # -- idle lock ----------------------------------------------------------------
@@ -291,6 +295,7 @@ SCREENS: dict[str, tuple[str, str]] = {
     "tasks": ("tui.screens.tasks", "TasksScreen"),  # ()
     "branch": ("tui.screens.overview", "OverviewScreen"),  # ()
     "members": ("tui.screens.members", "MembersScreen"),  # ()
+    "officers": ("tui.screens.officers", "OfficersScreen"),  # () secretary only
     "verify": ("tui.screens.verify", "VerifyScreen"),  # () sealed records (R3)
     "dues": ("tui.screens.dues", "DuesScreen"),  # () party dues of the session group
     "election": ("tui.screens.election", "ElectionScreen"),  # (meeting_id)

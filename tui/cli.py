@@ -4,6 +4,9 @@
     xiaozu [--data DIR] demo [--years N]          fill DIR with a demo branch
                                                   (--years: 8 groups, N years)
     xiaozu [--data DIR] import ROSTER.csv         load or update the roster
+    xiaozu [--data DIR] init                      a one-time set-up code (the
+                                                  secretary's first PIN)
+    xiaozu [--data DIR] pin set PERSON [--signin] set a PIN (typed twice)
     xiaozu [--data DIR] check [--json] [--at D]   what is out of order
     xiaozu [--data DIR] badges [--group G] [--out PATH] [--reissue ID ...]
                                                   issue members' QR badges and
@@ -100,6 +103,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     )
     if not commands:
         return parser
+    from tui.cli_pins import add_pin_commands
     from tui.export.command import add_export_command
     from tui.verify_command import add_verify_command
 
@@ -120,6 +124,8 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
         "--branch", metavar="NAME", help="the branch's name, on the first import (default 党支部)"
     )
     imp.set_defaults(run=cmd_import)
+
+    add_pin_commands(sub)
 
     chk = sub.add_parser("check", help="print every finding of the rules engine")
     chk.add_argument("--json", action="store_true", help="print a JSON array")
@@ -369,6 +375,7 @@ def cmd_import(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
             print(_import_refused(env, path, exc), file=sys.stderr)
             return EXIT_USAGE
         repo.save_organisation(result.organisation)
+        nobody = not repo.pin_holders()
     print(
         env.t(
             f"已导入 {path.name}:新增 {result.people_added} 人,更新 {result.people_updated} 人,"
@@ -378,6 +385,17 @@ def cmd_import(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
         ),
         file=out,
     )
+    if nobody:
+        print(
+            env.t(
+                "还没有人持有 PIN。下一步:运行 xiaozu init 获得一次性设置码,"
+                "支部书记用它在小组锁定屏(Ctrl+S)设置自己的 PIN。",
+                "Nobody holds a PIN yet. Next: run xiaozu init for a one-time set-up code,"
+                " with which the branch secretary sets their own PIN on the lock screen"
+                " (Ctrl+S).",
+            ),
+            file=out,
+        )
     return EXIT_OK
 
 

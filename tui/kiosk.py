@@ -111,6 +111,7 @@ class Kiosk:
         # reload: a failed write must not forgive wrong PINs.
         self._pin_attempts: dict[str, access.PinAttempts] = {}
         self._signin_attempts: dict[str, access.PinAttempts] = {}
+        self._setup_attempts = access.PinAttempts()
         # Signing in (SPEC §3). The meeting taking sign-ins by phone or badge:
         # set by the meeting screen while it shows a meeting in its five steps.
         self.signin_meeting_id: str | None = None
@@ -206,6 +207,7 @@ class Kiosk:
         }
         self._records_since = records.records_since
         self._signin_versions = self.repo.signin_pin_versions()
+        self._first_signin_pins = set(self.repo.first_signin_pins())
         self._badge_versions = self.repo.badge_versions()
         self._seal_heads: dict[str | None, seal.SealHead] = self.repo.seal_heads()
         self._person_changes: list[PersonChange] = self.repo.person_changes()
@@ -362,8 +364,46 @@ class Kiosk:
     # -- the session ----------------------------------------------------------
 
     def unlockers(self) -> tuple[Person, ...]:
+        """Who the lock screen offers: those who may unlock and hold a PIN."""
         holders = self.repo.pin_holders()
         return tuple(p for p in access.unlockers(self.org) if p.id in holders)
+
+    def pin_holders(self) -> frozenset[str]:
+        return self.repo.pin_holders()
+
+    def set_pin(self, person_id: str, pin: str, *, end_setup: bool = False) -> None:
+        """Give a person a new unlock PIN (hashed on the writer thread), which
+        also ends a lockout of theirs; ``end_setup``: the set-up code it was
+        set with is used up in the same write."""
+        self._pin_attempts.pop(person_id, None)
+
+        def write() -> None:
+            self.repo.set_pin(person_id, pin, end_setup=end_setup)
+            self.repo.save_pin_attempts(person_id, access.PinAttempts())
+
+        self._queue(write, "")
+
+    # -- putting a branch into service (xiaozu init) -----------------------------
+
+    def setup_code_expires(self) -> datetime | None:
+        """When the set-up code printed by ``xiaozu init`` stops working (None:
+        there is no code still good)."""
+        return self.repo.setup_code_expires(self.now())
+
+    def check_setup_code(self, typed: str) -> access.PinVerdict:
+        """A set-up code typed at the lock screen; wrong ones count toward a
+        lockout as a PIN's do (kept in memory: twelve digits are no short
+        search anyway). Blocking (scrypt): call it from a thread worker."""
+        code = access.setup_code(typed)
+        with self._pin_locks_guard:
+            before = self._setup_attempts
+            verdict = access.judge_pin(
+                before,
+                self.now(),
+                lambda: code is not None and self.repo.check_setup_code(code, self.now()),
+            )
+            self._setup_attempts = verdict.attempts
+        return verdict
 
     def start_session(self, person: Person, group_id: str | None) -> Session:
         self.session = Session(person, group_id, access.is_branch_admin(person))
@@ -441,6 +481,11 @@ class Kiosk:
         """The version of the person's sign-in PIN (None: they have none)."""
         return self._signin_versions.get(person_id)
 
+    def signin_pin_is_first(self, person_id: str) -> bool:
+        """The member's sign-in PIN is the first one issued to them (by the
+        leader or the secretary), still to be replaced by their own."""
+        return person_id in self._first_signin_pins
+
     def badge_versions(self) -> dict[str, int]:
         return dict(self._badge_versions)
 
@@ -455,14 +500,16 @@ class Kiosk:
         return None
 
     def set_signin_pin(self, person_id: str, pin: str) -> int:
-        """Give a member a new sign-in PIN (hashed on the writer thread);
+        """Issue a member a first sign-in PIN, or reset a forgotten one (hashed
+        on the writer thread, marked as issued: the member is to replace it);
         every phone remembered with the old one is forgotten."""
         version = self._signin_versions.get(person_id, 0) + 1
         self._signin_versions[person_id] = version
+        self._first_signin_pins.add(person_id)
         self._signin_attempts.pop(person_id, None)
 
         def write() -> None:
-            self.repo.set_signin_pin(person_id, pin)
+            self.repo.set_signin_pin(person_id, pin, first=True)
             self.repo.save_signin_attempts(person_id, access.PinAttempts())
 
         self._queue(write, "")

@@ -17,7 +17,9 @@ from storage import StorageWriteError
 from tests.tui.conftest import LEADER_G1, SECRETARY, saved, stored, unlocked
 from tui.app import XiaozuApp
 from tui.screens.home import HomeScreen
-from tui.screens.members import MembersScreen, PinDialog, normalise_pin
+from rules.access import new_pin
+from tui.screens.members import MembersScreen
+from tui.screens.pin_dialog import PinDialog
 
 PIN = "739153"  # not a run of digits found elsewhere on screen or on disk
 G1_MEMBERS = {"王建国", "李志强", "陈秀英", "刘洋", "赵磊", "孙丽", "周涛"}
@@ -70,12 +72,12 @@ def _no_pin_anywhere(app: XiaozuApp, data: Path, pin: str) -> None:
             assert pin.encode() not in path.read_bytes(), path
 
 
-def test_a_pin_is_four_to_eight_digits_full_width_or_not() -> None:
-    assert normalise_pin("1234") == "1234"
-    assert normalise_pin("１２３４５６") == "123456"  # a Chinese input method
-    assert normalise_pin("12345678") == "12345678"
-    for bad in ("", "123", "123456789", "12a4", "12 34", " 1234", "١٢٣٤", "1234\n"):
-        assert normalise_pin(bad) is None, bad
+def test_a_new_pin_is_six_to_twelve_digits_full_width_or_not() -> None:
+    assert new_pin("123456") == "123456"
+    assert new_pin("１２３４５６") == "123456"  # a Chinese input method
+    assert new_pin("123456789012") == "123456789012"
+    for bad in ("", "1234", "12345", "1234567890123", "12a456", "123 456", "١٢٣٤٥٦"):
+        assert new_pin(bad) is None, bad
 
 
 async def test_the_leader_sets_a_members_pin(
@@ -103,12 +105,14 @@ async def test_the_leader_sets_a_members_pin(
         assert _message(app) == (
             "已保存:陈秀英 的签到 PIN 已设置(第1版)。这部手机之前记住的登录已失效。"
         )
-        assert _cells(app, screen.table.cursor_row)[2] == "已设置·第1版"
+        # A PIN the leader issues is the member's first, to be replaced by their own.
+        assert _cells(app, screen.table.cursor_row)[2] == "初始·第1版"
         assert "已设 PIN 1 人" in _title(app)
         with stored(demo_dir) as repo:
             assert repo.verify_signin_pin("p05", PIN)
             assert not repo.verify_signin_pin("p05", "0000")
             assert repo.signin_pin_versions() == {"p05": 1}
+            assert repo.first_signin_pins() == {"p05"}
         _no_pin_anywhere(app, demo_dir, PIN)
 
         # A second PIN (full-width digits, Enter on the row, Ctrl+S) replaces it.
@@ -120,7 +124,7 @@ async def test_the_leader_sets_a_members_pin(
         await pilot.press("ctrl+s")
         await saved(app, pilot)
         assert "(第2版)" in _message(app)
-        assert _cells(app, screen.table.cursor_row)[2] == "已设置·第2版"
+        assert _cells(app, screen.table.cursor_row)[2] == "初始·第2版"
         with stored(demo_dir) as repo:
             assert repo.verify_signin_pin("p05", "246813")
             assert not repo.verify_signin_pin("p05", PIN)
@@ -142,20 +146,20 @@ async def test_mismatched_or_bad_pins_are_refused_and_nothing_is_saved(
         assert isinstance(dialog, PinDialog)
         error = dialog.query_one("#pin-error", Static)
 
-        await pilot.press(*"1234", "enter", *"1243", "ctrl+s")
+        await pilot.press(*"123456", "enter", *"123465", "ctrl+s")
         await pilot.pause()
         assert app.screen is dialog
         assert "两次输入的 PIN 不一致" in str(error.render())
         assert dialog.first.value == dialog.again.value == ""  # typed again from the start
 
-        await pilot.press(*"12ab34", "enter", *"12ab34", "enter")
+        await pilot.press(*"12ab3456", "enter", *"12ab3456", "enter")
         await pilot.pause()
         assert app.screen is dialog
-        assert "4–8 位数字" in str(error.render())
+        assert "6–12 位数字" in str(error.render())
 
-        await pilot.press(*"123", "enter", *"123", "enter")  # too short
+        await pilot.press(*"1234", "enter", *"1234", "enter")  # too short for a new PIN
         await pilot.pause()
-        assert app.screen is dialog and "4–8 位数字" in str(error.render())
+        assert app.screen is dialog and "6–12 位数字" in str(error.render())
 
         await pilot.press("escape")
         await saved(app, pilot)
@@ -164,7 +168,7 @@ async def test_mismatched_or_bad_pins_are_refused_and_nothing_is_saved(
         assert app.kiosk is not None and app.kiosk.signin_version("p06") is None
         with stored(demo_dir) as repo:
             assert repo.signin_pin_versions() == {}
-            assert not repo.verify_signin_pin("p06", "1234")
+            assert not repo.verify_signin_pin("p06", "123456")
 
 
 async def test_a_failed_write_is_said_and_never_called_saved(
@@ -176,7 +180,7 @@ async def test_a_failed_write_is_said_and_never_called_saved(
         screen = await _open_members(app, pilot)
         assert app.kiosk is not None
 
-        def disk_full(person_id: str, pin: str) -> int:
+        def disk_full(person_id: str, pin: str, **_: object) -> int:
             time.sleep(0.05)  # as long as hashing takes: the screen waits for it
             raise StorageWriteError(demo_dir / "org.json", OSError(28, "No space left on device"))
 

@@ -2,7 +2,9 @@
 kiosk (Ctrl+Q / Ctrl+C), which is one of those things.
 
 ``PinCheckScreen``: the PIN of the person who unlocked the kiosk; locked, the
-PIN of anyone who may unlock (choose the name, type the PIN). Wrong PINs count
+PIN of anyone who may unlock (choose the name, type the PIN). While nobody
+holds a PIN (a branch not yet put into service) leaving needs none
+(``LeaveWithoutPinScreen``): the room is never stranded. Wrong PINs count
 toward the same lockout as on the lock screen. Escape goes back. The secret
 ballot asks for it before a round is closed or the voting is paused
 (``tui.screens.election_ballot``), so that a voter at the screen cannot do
@@ -75,6 +77,44 @@ class PinCheckScreen(ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class LeaveWithoutPinScreen(ModalScreen[None]):
+    """退出小组 while nobody holds a PIN: nothing to protect yet, and nobody
+    could type one, so Enter leaves; the screen says how to set one up."""
+
+    app = getters.app(XiaozuApp)
+
+    BINDINGS = [
+        Binding("enter", "leave", "退出", id="leave-confirm", show=False),
+        Binding("escape", "cancel", "取消", id="leave-cancel", show=False),
+    ]
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        super().__init__()
+        self.kiosk = kiosk
+
+    def compose(self) -> ComposeResult:
+        t = self.kiosk.env.t
+        with Vertical(id="check-box"):
+            yield Static(t("退出小组", "Leave xiaozu"), id="check-title")
+            yield Static(
+                t(
+                    "还没有人持有 PIN,退出无需 PIN。设置 PIN:在终端运行 xiaozu init 获得设置码,"
+                    "再启动小组,在锁定屏按 Ctrl+S 输入。",
+                    "Nobody holds a PIN yet, so leaving needs none. To set one up: run"
+                    " xiaozu init in a terminal for a set-up code, start xiaozu again and"
+                    " press Ctrl+S on the lock screen.",
+                ),
+                id="check-hint",
+            )
+            yield Static(t("回车 退出 · Esc 取消", "Enter leave · Esc cancel"), id="check-keys")
+
+    def action_leave(self) -> None:
+        self.app.exit()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class ExitScreen(PinCheckScreen):

@@ -44,6 +44,7 @@ _ENGLISH = {
     "home.tasks": "Tasks",
     "home.branch": "Branch",
     "home.members": "Sign-in setup",
+    "home.officers": "PINs & roles",
     "home.dues": "Dues",
     "home.year": "Year plan",
     "home.calendar": "Calendar",
@@ -64,6 +65,7 @@ class HomeScreen(Screen[None]):
         Binding("t", "tasks", "任务", id="home.tasks"),
         Binding("b", "branch", "支部", id="home.branch"),
         Binding("s", "members", "签到设置", id="home.members"),
+        Binding("k", "officers", "PIN与职务", id="home.officers"),
         Binding("d", "dues", "党费", id="home.dues"),
         Binding("y", "year", "年度计划", id="home.year"),
         Binding("c", "calendar", "日历", id="home.calendar"),
@@ -224,7 +226,7 @@ class HomeScreen(Screen[None]):
     # -- keys ---------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "branch":
+        if action in ("branch", "officers"):
             session = self.kiosk.session
             return session is not None and session.branch_admin
         if action == "election":  # 选举党小组长 (L2): only while a group meeting is held
@@ -288,6 +290,9 @@ class HomeScreen(Screen[None]):
 
     def action_members(self) -> None:
         self.app.open_screen("members")
+
+    def action_officers(self) -> None:
+        self.app.open_screen("officers")
 
     def action_verify(self) -> None:
         """核验记录 (R3): the group's sealed records (the secretary: all)."""

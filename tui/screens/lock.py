@@ -35,6 +35,8 @@ from rules.models import BranchRole, Person
 from storage import StorageError
 from tui.app import XiaozuApp
 from tui.kiosk import Kiosk
+from tui.screens.pin_dialog import PinDialog
+from tui.screens.setup import SETUP_HINT, AdminChoiceScreen, SetupCodeScreen, branch_admins
 
 
 def role_label(person: Person, kiosk: Kiosk) -> str:
@@ -137,9 +139,27 @@ class PinForm(Vertical):
         typed = bool(fields) and bool(fields.first().value)
         return not typed and not self._said and self._check is None and not chosen
 
+    async def reload(self) -> None:
+        """Offer again whoever may unlock now (a PIN was just set)."""
+        if self.choosing:
+            self.people = self.kiosk.unlockers()
+            await self.recompose()
+        self._reset_fields()
+
     def reset(self) -> None:
         """Back to the start: empty field, first person, no message; a check
-        still running is forgotten (its wrong PIN still counts)."""
+        still running is forgotten (its wrong PIN still counts). Whoever got
+        a PIN meanwhile (the secretary gave a leader one) is offered too."""
+        if self.choosing:
+            people = self.kiosk.unlockers()
+            if people != self.people:
+                self.people = people
+                self.refresh(recompose=True)
+                self.call_after_refresh(self._reset_fields)
+                return
+        self._reset_fields()
+
+    def _reset_fields(self) -> None:
         if self._check is not None:
             self._check.cancel()
             self._check = None
@@ -156,6 +176,11 @@ class PinForm(Vertical):
             return self.people[0]
         index = self.query_one(_People).highlighted
         return self.people[index] if index is not None and index < len(self.people) else None
+
+    def say(self, text: str) -> None:
+        """Show ``text`` under the form (it counts as something said: the
+        kiosk does not lock itself over it until the idle time is up)."""
+        self._say(text)
 
     def _say(self, text: str) -> None:
         self._said = text
@@ -187,8 +212,9 @@ class PinForm(Vertical):
         if person is None:
             self._say(
                 t(
-                    "没有可以解锁的人员:请先为党小组长或支部书记设置 PIN。",
-                    "Nobody can unlock: set a PIN for a group leader or the branch secretary.",
+                    "还没有人可以解锁:按 Ctrl+S 输入设置码(xiaozu init),先为支部书记设置 PIN。",
+                    "Nobody can unlock yet: press Ctrl+S for the set-up code (xiaozu init)"
+                    " and set the branch secretary's PIN first.",
                 )
             )
         elif not pin:
@@ -251,10 +277,15 @@ class PinForm(Vertical):
 
 
 class LockScreen(Screen[None]):
-    """小组 · 党小组会: who may unlock, and their PIN."""
+    """小组 · 党小组会: who may unlock, and their PIN; Ctrl+S: the set-up code
+    (``xiaozu init``), with which the secretary sets their own PIN."""
+
+    BINDINGS = [Binding("ctrl+s", "setup", "设置码", id="lock-setup", show=False)]
 
     app = getters.app(XiaozuApp)
     form = getters.query_one("#lock-form", PinForm)
+    hint = getters.query_one("#lock-hint", Static)
+    keys = getters.query_one("#lock-keys", Static)
 
     def __init__(self, kiosk: Kiosk) -> None:
         super().__init__()
@@ -265,14 +296,89 @@ class LockScreen(Screen[None]):
         with Vertical(id="lock-box"):
             yield Static(t("小组 · 党小组会", "xiaozu · party group meeting"), id="lock-title")
             yield Static(Content(self.kiosk.org.branch.name), id="lock-branch")
-            yield Static(
-                t("选择您的姓名,输入 PIN 解锁", "Choose your name and type your PIN to unlock"),
-                id="lock-hint",
-            )
+            yield Static("", id="lock-hint")
             yield PinForm(self.kiosk, id="lock-form")
-        yield Static(
-            t("↑↓ 选择 · 回车 解锁 · Ctrl+Q 退出", "↑↓ choose · Enter unlock · Ctrl+Q leave"),
-            id="lock-keys",
+        yield Static("", id="lock-keys")
+
+    def on_mount(self) -> None:
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        """How to unlock; with nobody able to, how to put the branch into
+        service, and that Ctrl+Q leaves without a PIN."""
+        t = self.kiosk.env.t
+        if self.form.people:
+            self.hint.update(
+                t("选择您的姓名,输入 PIN 解锁", "Choose your name and type your PIN to unlock")
+            )
+            self.keys.update(
+                t(
+                    "↑↓ 选择 · 回车 解锁 · Ctrl+S 设置码 · Ctrl+Q 退出",
+                    "↑↓ choose · Enter unlock · Ctrl+S set-up code · Ctrl+Q leave",
+                )
+            )
+        else:
+            self.hint.update(t(*SETUP_HINT))
+            self.keys.update(
+                t(
+                    "Ctrl+S 输入设置码 · Ctrl+Q 退出(无人持有 PIN 时无需 PIN)",
+                    "Ctrl+S set-up code · Ctrl+Q leave (no PIN needed while nobody has one)",
+                )
+            )
+
+    def action_setup(self) -> None:
+        self.put_into_service()
+
+    @work(exclusive=True, group="setup", exit_on_error=False)
+    async def put_into_service(self) -> None:
+        """The set-up code, the secretary's name, their new PIN; saved in one
+        write that also uses up the code, and said only once on disk."""
+        kiosk, t = self.kiosk, self.kiosk.env.t
+        if not await self.app.push_screen_wait(SetupCodeScreen(kiosk)):
+            return
+        admins = branch_admins(kiosk)
+        if not admins:
+            self.form.say(
+                t(
+                    "名册中没有支部书记或组织委员:请在名册的「支部职务」列为书记填写「书记」,"
+                    "重新导入(xiaozu import)后再按 Ctrl+S。设置码仍然有效。",
+                    "The roster names no branch secretary or organisation member: put 书记"
+                    " (secretary) in the branch_role column, import it again (xiaozu import),"
+                    " then press Ctrl+S. The code still works.",
+                )
+            )
+            return
+        person = await self.app.push_screen_wait(AdminChoiceScreen(kiosk, admins))
+        if person is None:
+            return
+        title = t(f"设置解锁 PIN:{person.name}", f"Set the unlock PIN: {person.name}")
+        note = t(
+            "请本人输入两次,他人看不到;设置后设置码即失效。请记住这个 PIN:"
+            "之后为各党小组长设置 PIN,也要先用它解锁。",
+            "Type it twice yourself; nobody sees it. The set-up code is used up once it"
+            " is saved. Remember this PIN: you unlock with it to give each group leader"
+            " a PIN.",
+        )
+        pin = await self.app.push_screen_wait(PinDialog(kiosk.env, title, note))
+        if pin is None:
+            return
+        failed_before = kiosk.last_error
+        kiosk.set_pin(person.id, pin, end_setup=True)
+        if not await kiosk.flush() or kiosk.last_error is not failed_before:
+            error = kiosk.last_error
+            why = error.message(kiosk.env.lang) if error is not None else ""
+            self.form.say(t(f"PIN 没有保存:{why}", f"The PIN was not saved: {why}"))
+            return
+        await self.form.reload()
+        self._show_hint()
+        for index, unlocker in enumerate(self.form.people):
+            if unlocker.id == person.id:
+                self.query_one(_People).highlighted = index
+        self.form.say(
+            t(
+                f"已保存:{person.name} 的 PIN 已设置。请输入 PIN 解锁。",
+                f"Saved: {person.name}'s PIN is set. Type it to unlock.",
+            )
         )
 
     @property
@@ -283,6 +389,7 @@ class LockScreen(Screen[None]):
         """Show nothing of whoever used the kiosk last."""
         if self.is_mounted:
             self.form.reset()
+            self.call_after_refresh(self._show_hint)
 
     def on_screen_resume(self) -> None:
         self.reset()

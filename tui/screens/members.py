@@ -2,9 +2,10 @@
 
 A party member signs in by phone with their member number (党员编号) and a
 personal sign-in PIN, or with a personal badge read by the scanner. Here the
-group leader, or the branch secretary, sets a member's PIN (4–8 digits,
-stored hashed: a new one makes every phone remembered with the old one sign
-in afresh) and issues or reissues their badge (a new badge revokes the old
+group leader, or the branch secretary, issues a member's first PIN (6–12
+digits, stored hashed and marked as the first one, which the member is to
+replace with their own; a new one makes every phone remembered with the old
+one sign in afresh) and issues or reissues their badge (a new badge revokes the old
 one) with a printable sheet. A group leader sees their own group's members;
 the secretary and the organisation member see every group's (SPEC §4).
 Opened from home with S; Escape goes back.
@@ -13,148 +14,37 @@ Opened from home with S; Escape goes back.
 from __future__ import annotations
 
 import asyncio
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
 
 from rules.models import Person
 from rules.signin import badge_token
 from storage import StorageError, StorageWriteError
 from storage.atomic import write_atomically
 from tui.badges import badge_sheet_html
-from tui.env import KioskEnv
 from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
+from tui.screens.pin_dialog import PinDialog
 from tui.widgets.bindings import localise_bindings
 
 _ENGLISH = {
     "members.pin": "Set PIN",
     "members.badge": "Badge",
     "members.back": "Back",
-    "pin.save": "Save",
-    "pin.cancel": "Cancel",
 }
-
-PIN_LENGTHS = (4, 8)
-_PIN_RE = re.compile(r"[0-9]{4,8}", re.ASCII)
 
 #: Where the kiosk writes a member's badge sheet, under the data directory.
 BADGE_FOLDER = "badges"
 
 
-def normalise_pin(typed: str) -> str | None:
-    """The PIN as stored, or None when it is not 4–8 digits. Full-width
-    digits (a Chinese input method) count as the digits they look like."""
-    pin = unicodedata.normalize("NFKC", typed)
-    return pin if _PIN_RE.fullmatch(pin) else None
-
-
 def badge_sheet_path(data_dir: Path, person_id: str, version: int) -> Path:
     return data_dir / BADGE_FOLDER / f"{person_id}-v{version}.html"
-
-
-class PinDialog(ModalScreen[str | None]):
-    """A new sign-in PIN, typed twice and never shown.
-
-    Dismissed with the PIN (normalised) when both agree and are 4–8 digits,
-    or None on Escape. A refusal clears both fields and says why.
-    """
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "保存", id="pin.save"),
-        Binding("escape", "cancel", "取消", id="pin.cancel"),
-    ]
-
-    first = getters.query_one("#pin-first", Input)
-    again = getters.query_one("#pin-again", Input)
-    error_line = getters.query_one("#pin-error", Static)
-
-    def __init__(self, env: KioskEnv, member: Person, version: int | None) -> None:
-        super().__init__()
-        self.env = env
-        self.member = member
-        self.version = version
-        localise_bindings(self, env.lang, _ENGLISH)
-
-    def compose(self) -> ComposeResult:
-        t, name = self.env.t, self.member.name
-        if self.version is None:
-            note = t(
-                f"{name} 还没有签到 PIN。请让本人选定 4–8 位数字,在此输入两次。",
-                f"{name} has no sign-in PIN yet. Let them choose 4–8 digits; type it twice.",
-            )
-        else:
-            note = t(
-                f"{name} 已有第{self.version}版签到 PIN。设置新的 PIN 后,旧 PIN 立即失效,"
-                "手机上记住的登录也须重新输入。",
-                f"{name} has sign-in PIN version {self.version}. A new PIN replaces it at"
-                " once, and phones that remembered the old one must sign in again.",
-            )
-        with Vertical(id="pin-dialog"):
-            yield Static(
-                t(f"设置签到 PIN:{name}", f"Set the sign-in PIN: {name}"),
-                id="pin-title",
-                markup=False,
-            )
-            yield Static(note, id="pin-note", markup=False)
-            yield Static(t("新 PIN(4–8 位数字)", "New PIN (4–8 digits)"), classes="pin-label")
-            yield Input(password=True, id="pin-first", max_length=16)
-            yield Static(t("再输入一次", "Once more"), classes="pin-label")
-            yield Input(password=True, id="pin-again", max_length=16)
-            yield Static("", id="pin-error", markup=False)
-            yield Static(
-                t(
-                    "Enter 下一项/保存 · Ctrl+S 保存 · Esc 取消",
-                    "Enter next/save · Ctrl+S save · Esc cancel",
-                ),
-                id="pin-keys",
-            )
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.first.focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        """Enter goes on to the second field; there it saves."""
-        event.stop()
-        if event.input is self.first:
-            self.again.focus()
-        else:
-            self.action_save()
-
-    def action_save(self) -> None:
-        t = self.env.t
-        typed, repeated = self.first.value, self.again.value
-        pin = normalise_pin(typed)
-        if pin is None:
-            problem = t(
-                "PIN 须为 4–8 位数字(不能有字母、空格或符号)。请重新输入。",
-                "A PIN is 4 to 8 digits (no letters, spaces or signs). Type it again.",
-            )
-        elif normalise_pin(repeated) != pin:
-            problem = t(
-                "两次输入的 PIN 不一致,没有保存。请重新输入两次。",
-                "The two PINs differ; nothing was saved. Type it twice again.",
-            )
-        else:
-            self.dismiss(pin)
-            return
-        self.first.clear()
-        self.again.clear()
-        self.first.focus()
-        self.error_line.update(problem)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 @dataclass(frozen=True)
@@ -276,9 +166,15 @@ class MembersScreen(Screen[None]):
         cells = [person.name]
         if self.whole_branch:
             cells.append(row.group_name)
+        if not pin:
+            pin_text = t("未设置", "not set")
+        elif self.kiosk.signin_pin_is_first(person.id):
+            pin_text = t(f"初始·第{pin}版", f"first · v{pin}")
+        else:
+            pin_text = t(f"已设置·第{pin}版", f"set · v{pin}")
         cells += [
             person.member_no or "—",
-            t(f"已设置·第{pin}版", f"set · v{pin}") if pin else t("未设置", "not set"),
+            pin_text,
             t(f"第{badge}版", f"v{badge}") if badge else t("未制作", "none"),
         ]
         return cells
@@ -355,9 +251,25 @@ class MembersScreen(Screen[None]):
     @work(exclusive=True, group="members-pin", exit_on_error=False)
     async def set_pin(self, member: Person) -> None:
         """Ask for the new PIN; store it; say so only once it is on disk."""
-        t = self.env.t
-        dialog = PinDialog(self.env, member, self.kiosk.signin_version(member.id))
-        pin = await self.app.push_screen_wait(dialog)
+        t, name = self.env.t, member.name
+        version = self.kiosk.signin_version(member.id)
+        if version is None:
+            note = t(
+                f"{name} 还没有签到 PIN。请本人在此输入两次初始 PIN(他人看不到),"
+                "日后在自己的页面上换成只有本人知道的 PIN。",
+                f"{name} has no sign-in PIN yet. Let them type a first PIN twice here"
+                " (nobody sees it); they replace it with their own later.",
+            )
+        else:
+            note = t(
+                f"{name} 已有第{version}版签到 PIN(忘记时在此重设)。新的初始 PIN 立即生效,"
+                "旧 PIN 失效,手机上记住的登录也须重新输入。",
+                f"{name} has sign-in PIN version {version} (reset it here when forgotten)."
+                " The new first PIN replaces it at once, and phones that remembered the"
+                " old one must sign in again.",
+            )
+        title = t(f"设置签到 PIN:{name}", f"Set the sign-in PIN: {name}")
+        pin = await self.app.push_screen_wait(PinDialog(self.env, title, note))
         if pin is None:
             return
         failed_before = self.kiosk.last_error
