@@ -27,13 +27,14 @@ def find_person(org: Organisation, text: str) -> Person:
         return named[0]
     if named:
         ids = ", ".join(p.id for p in named)
-        raise LookupProblem(f"有多人名为 {wanted}:{ids}", f"Several people are named {wanted}: {ids}")
+        raise LookupProblem(f"有多人名为 {wanted}:{ids}", f"Several are named {wanted}: {ids}")
     raise LookupProblem(f"名册中没有 {wanted}", f"No {wanted} in the roster")
 
 
 def find_group(org: Organisation, text: str, *, active_only: bool = False) -> Group:
     wanted = _norm(text)
     for group in org.groups:
-        if (group.id == wanted or _norm(group.name) == wanted) and (group.active or not active_only):
+        named = group.id == wanted or _norm(group.name) == wanted
+        if named and (group.active or not active_only):
             return group
     raise LookupProblem(f"没有党小组 {wanted}", f"No group {wanted}")

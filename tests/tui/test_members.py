@@ -12,12 +12,12 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
+from rules.access import new_pin
 from rules.signin import BadgeProblem, badge_token, check_badge
 from storage import StorageWriteError
 from tests.tui.conftest import LEADER_G1, SECRETARY, saved, stored, unlocked
 from tui.app import XiaozuApp
 from tui.screens.home import HomeScreen
-from rules.access import new_pin
 from tui.screens.members import MembersScreen
 from tui.screens.pin_dialog import PinDialog
 
