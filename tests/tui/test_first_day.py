@@ -203,3 +203,58 @@ async def test_once_a_pin_exists_leaving_needs_one(
         await until(pilot, lambda: isinstance(app.screen, ExitScreen), "the PIN check")
         await asyncio.sleep(0)
         assert app.is_running
+
+
+async def test_a_change_of_secretary_is_made_on_the_kiosk(
+    new_branch: tuple[Path, str], make_kiosk_app: Callable[..., XiaozuApp]
+) -> None:
+    """换届: the secretary gives the seat to 赵磊, who sets their PIN there at
+    once; the old secretary no longer sees the whole branch and is locked out."""
+    data, _ = new_branch
+    with FileRepository(data) as repo:
+        org = repo.organisation()
+        assert org is not None
+        old = next(p.id for p in org.people if p.name == "李红")
+        new = next(p.id for p in org.people if p.name == "赵磊")
+        repo.set_pin(old, SECRETARY_PIN)
+    app = make_kiosk_app(data=data)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await lock_screen_up(app, pilot)
+        await pilot.press(*SECRETARY_PIN, "enter")
+        await until(pilot, lambda: isinstance(app.screen, GroupChoiceScreen), "group choice")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(app.screen, OfficersScreen), "PINs and roles")
+        screen = app.screen
+        assert isinstance(screen, OfficersScreen)
+        while screen.selected is None or screen.selected.id != new:
+            await pilot.press("down")
+        await pilot.press("r")
+        await until(pilot, lambda: app.screen is not screen, "the role dialog")
+        dialog = app.screen
+        from textual.widgets import Select
+
+        dialog.query_one("#field-role", Select).value = "secretary"
+        dialog.query_one("#field-reason", Input).value = "支部委员会换届选举"
+        await pilot.press("ctrl+s")
+        # The new secretary types their PIN at once; then the old one, who gave
+        # up the seat, is locked out.
+        await type_new_pin(app, pilot, LEADER_PIN)
+        await until(pilot, lambda: isinstance(app.screen, LockScreen), "locked")
+        with FileRepository(data, writable=False) as repo:
+            org = repo.organisation()
+            assert org is not None
+            assert org.person(new).branch_role.value == "secretary"  # type: ignore[union-attr]
+            assert org.person(old).branch_role.value == "none"  # type: ignore[union-attr]
+            changes = [(c.person_id, c.new) for c in repo.person_changes()]
+            assert changes == [(old, "none"), (new, "secretary")]
+            assert repo.verify_pin(new, LEADER_PIN)
+        # The lock screen offers the new secretary only.
+        lock = app.screen
+        assert isinstance(lock, LockScreen)
+        await until(
+            pilot,
+            lambda: [p.id for p in lock.form.people] == [new],
+            "the new secretary on the lock screen",
+        )

@@ -202,6 +202,9 @@ class OfficersScreen(Screen[None]):
 
     @work(exclusive=True, group="officers-pin", exit_on_error=False)
     async def set_pin(self, person: Person) -> None:
+        await self.ask_pin(person)
+
+    async def ask_pin(self, person: Person) -> bool:
         """Ask for the PIN (typed by its owner); say "saved" once on disk."""
         t = self.env.t
         has = person.id in self.kiosk.pin_holders()
@@ -223,20 +226,21 @@ class OfficersScreen(Screen[None]):
         title = t(f"设置解锁 PIN:{person.name}", f"Set the unlock PIN: {person.name}")
         pin = await self.app.push_screen_wait(PinDialog(self.env, title, note))
         if pin is None:
-            return
+            return False
         failed_before = self.kiosk.last_error
         self.kiosk.set_pin(person.id, pin)
         self._say(t("正在保存…", "Saving…"))
-        if await self._stored(failed_before):
-            self.refresh_content()
-            self._say(
-                t(
-                    f"已保存:{person.name} 的解锁 PIN 已设置。",
-                    f"Saved: {person.name}'s unlock PIN is set.",
-                )
-            )
-        else:
+        if not await self._stored(failed_before):
             self._say(self._not_saved(t("PIN 没有保存", "The PIN was not saved")), error=True)
+            return False
+        self.refresh_content()
+        self._say(
+            t(
+                f"已保存:{person.name} 的解锁 PIN 已设置。",
+                f"Saved: {person.name}'s unlock PIN is set.",
+            )
+        )
+        return True
 
     def action_role(self) -> None:
         person = self.selected
@@ -300,14 +304,13 @@ class OfficersScreen(Screen[None]):
             return
         self.refresh_content()
         notes = " ".join(n.text(lang) for n in change.notes)
+        self._say(t(f"已保存。{notes}", f"Saved. {notes}".strip()))
         after = change.org.person(person.id)
-        next_step = ""
         holders = self.kiosk.pin_holders()
         if after is not None and access.may_unlock(after, change.org) and person.id not in holders:
-            next_step = t(
-                f"请按 P 为{person.name}设置 PIN。", f"Press P to give {person.name} a PIN."
-            )
-        self._say(t(f"已保存。{notes}{next_step}", f"Saved. {notes} {next_step}".strip()))
+            # The new holder of the seat gets their PIN now, while someone who
+            # may give it is still unlocked.
+            await self.ask_pin(after)
         user = change.org.person(session.user.id) if session is not None else None
         if session is not None and (user is None or not access.is_branch_admin(user)):
             # Whoever gave up their own seat no longer sees the whole branch.
