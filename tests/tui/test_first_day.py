@@ -174,9 +174,9 @@ async def test_nobody_with_a_pin_can_still_leave_and_is_told_how_to_begin(
     async with app.run_test(size=(80, 24)) as pilot:
         await lock_screen_up(app, pilot)
         assert "xiaozu init" in text_of(app, "#lock-hint")
-        await pilot.press("enter")  # Enter with nobody to choose says how to begin
-        await pilot.pause()
-        assert "Ctrl+S" in text_of(app, "#pin-message")
+        # No list of names and no PIN field while there is nobody to choose.
+        assert not app.screen.query("#pin") and not app.screen.query("#pin-people")
+        assert "Ctrl+S" in text_of(app, "#lock-hint")
         await pilot.press("ctrl+q")
         await until(pilot, lambda: isinstance(app.screen, LeaveWithoutPinScreen), "leave")
         assert "xiaozu init" in text_of(app, "#check-hint")

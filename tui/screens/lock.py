@@ -113,6 +113,10 @@ class PinForm(Vertical):
 
     def compose(self) -> ComposeResult:
         t = self.kiosk.env.t
+        if self.choosing and not self.people:
+            # Nobody to choose, no PIN to type: the screen says how to begin.
+            yield Static("", id="pin-message", markup=False)
+            return
         if self.choosing:
             yield _People(
                 *(
