@@ -14,6 +14,9 @@ import pytest
 
 from benchmarks.signin_http import PassResult, Sample, Stats, judge, main
 
+# Fuzz, kill, browser and benchmark tests: the slow tier (README's test command runs it).
+pytestmark = pytest.mark.slow
+
 MEMBERS = 8
 STATS = {"n", "p50_ms", "p99_ms", "mean_ms", "max_ms"}
 PASS = {"name", "phones", "answered", "wall_s", "last_walk_s", "max_start_lag_ms", "first"}

@@ -16,6 +16,9 @@ import pytest
 
 from benchmarks.__main__ import main
 
+# Fuzz, kill, browser and benchmark tests: the slow tier (README's test command runs it).
+pytestmark = pytest.mark.slow
+
 KEYS = {"name", "value", "unit", "baseline", "baseline_name", "ratio", "aim", "met", "note"}
 PHONES = 12
 RATIO_AIMS = {"cold_start_to_lock_screen", "peak_memory_loaded", "signin_write"}

@@ -42,6 +42,9 @@ from storage.atomic import is_temp_file
 from storage.secret import read_secret
 from tui.phone.server import COOKIE
 
+# Fuzz, kill, browser and benchmark tests: the slow tier (README's test command runs it).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 #: How many times the kiosk is killed.
 KILLS = 200

@@ -66,6 +66,9 @@ FUZZ = settings(
     ],
 )
 
+# Fuzz, kill, browser and benchmark tests: the slow tier (README's test command runs it).
+pytestmark = pytest.mark.slow
+
 _counter = itertools.count()
 
 

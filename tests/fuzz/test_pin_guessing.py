@@ -30,6 +30,9 @@ from tests.faults.headless import (
 )
 from tests.tui.conftest import NOW
 
+# Fuzz, kill, browser and benchmark tests: the slow tier (README's test command runs it).
+pytestmark = pytest.mark.slow
+
 LOCKED = "PIN 错误次数过多"
 KIOSK_BLOCKED = "本终端刚才收到太多错误的 PIN"
 WRONG = "党员编号或签到 PIN 不正确"

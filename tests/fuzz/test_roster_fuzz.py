@@ -63,6 +63,9 @@ cell = st.one_of(
     ),
 )
 
+# Fuzz, kill, browser and benchmark tests: the slow tier (README's test command runs it).
+pytestmark = pytest.mark.slow
+
 
 def _quote(text: str, how: int) -> str:
     if how == 0:

@@ -5,6 +5,7 @@ is loaded (and, where a test wants, unlocked) the way a user would get there.
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -44,9 +45,11 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def demo_dir(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo branch written once per test session (its files fsynced one
+    by one, its PINs hashed at full cost), for ``demo_dir`` to copy."""
+    data = tmp_path_factory.mktemp("demo-template") / "data"
     demo = demo_branch(NOW)
     with FileRepository(data) as repo:
         save_records(repo, demo.records)
@@ -55,6 +58,14 @@ def demo_dir(tmp_path: Path) -> Path:
             repo.set_pin(person_id, pin)
     (data / "secret.key").write_text(SECRET_FILE, encoding="ascii")
     (data / "secret.key").chmod(0o600)
+    return data
+
+
+@pytest.fixture
+def demo_dir(tmp_path: Path, demo_template: Path) -> Path:
+    """A test's own copy of the demo data directory (permissions kept)."""
+    data = tmp_path / "data"
+    shutil.copytree(demo_template, data, ignore=shutil.ignore_patterns(".lock"))
     return data
 
 

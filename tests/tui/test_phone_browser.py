@@ -58,6 +58,9 @@ WECHAT_UA = (
     " MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64"
     " Weixin NetType/WIFI Language/zh_CN ABI/arm64"
 )
+
+# Fuzz, kill, browser and benchmark tests: the slow tier (README's test command runs it).
+pytestmark = pytest.mark.slow
 WAIT = 15.0  # seconds a page may take, at most
 #: The next meeting of 第一党小组, two weeks after December's.
 NEXT_DAY = date(2026, 12, 17)
