@@ -5,7 +5,7 @@
                                                   (--years: 8 groups, N years)
     xiaozu [--data DIR] import ROSTER.csv         load or update the roster
     xiaozu [--data DIR] check [--json] [--at D]   what is out of order
-    xiaozu [--data DIR] badges [--group G] [--out PATH] [--reissue ID ...]
+    xiaozu [--data DIR] badges [--group G] [--out PATH] [--reissue PERSON ...]
                                                   issue members' QR badges and
                                                   write a printable sheet (HTML)
     xiaozu [--data DIR] verify [--json]           sealed records as sealed? (R3)
@@ -18,6 +18,9 @@
     xiaozu [--data DIR] export ledger --year Y [--group G] [--out PATH]
                                                   reports to the branch (A2):
                                                   minutes (Word), ledger (Excel)
+
+A group G is named by its name or id, a PERSON by name, 党员编号 or id
+(``rules.lookup``).
 
 Exit status: 0 fine, 1 ``check`` found an error-level finding (``verify``: a
 sealed record changed, removed or inserted), 2 a usage or data error (the
@@ -38,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from rules.findings import Finding, Severity
-from rules.models import Branch, Organisation, Person
+from rules.models import Branch, Group, Organisation, Person
 from storage import (
     FileRepository,
     StorageError,
@@ -47,7 +50,7 @@ from storage import (
     save_records,
 )
 from storage.atomic import write_atomically
-from tui.cli_text import no_data, unknown_group
+from tui.cli_text import lookup_failed, no_data
 from tui.env import (
     KioskEnv,
     clock_from,
@@ -139,7 +142,9 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
         " from the browser). Badges already issued keep their version; --reissue makes"
         " a new badge for a person, which revokes their older ones.",
     )
-    bdg.add_argument("--group", metavar="G", help="a group id (default: every active group)")
+    bdg.add_argument(
+        "--group", metavar="G", help="a group, by name or id (default: every active group)"
+    )
     bdg.add_argument(
         "--out",
         type=Path,
@@ -151,8 +156,9 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
         "--reissue",
         action="append",
         default=[],
-        metavar="PERSON_ID",
-        help="make a new badge for this person, revoking the old one (repeatable)",
+        metavar="PERSON",
+        help="make a new badge for this person (a name or the id on the badge), revoking the"
+        " old one (repeatable)",
     )
     bdg.set_defaults(run=cmd_badges)
 
@@ -468,6 +474,7 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
     reissued, then the first badges), then write the sheet atomically. If the
     sheet cannot be written after all, the badges stay issued; running the
     command again without --reissue prints the same badges."""
+    from rules.lookup import LookupProblem, find_group, find_person
     from rules.signin import badge_token
     from tui.badges import badge_sheet_html
 
@@ -477,10 +484,13 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
         if org is None:
             print(no_data(env), file=sys.stderr)
             return EXIT_USAGE
-        if args.group is not None and org.group(args.group) is None:
-            print(unknown_group(env, org, args.group), file=sys.stderr)
+        try:  # by name or id (rules.lookup)
+            group = find_group(org, args.group) if args.group is not None else None
+            reissued = list(dict.fromkeys(find_person(org, who).id for who in args.reissue))
+        except LookupProblem as unknown:
+            print(lookup_failed(env, unknown), file=sys.stderr)
             return EXIT_USAGE
-        groups = [args.group] if args.group is not None else [g.id for g in org.active_groups]
+        groups = [group.id] if group is not None else [g.id for g in org.active_groups]
         members = [p for g in groups for p in org.members_of(g)]
         if not members:
             print(
@@ -493,18 +503,17 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
             )
             return EXIT_USAGE
         member_ids = {p.id for p in members}
-        strangers = [p for p in dict.fromkeys(args.reissue) if p not in member_ids]
+        strangers = [p for p in reissued if p not in member_ids]
         if strangers:
-            print(_not_in_set(env, strangers, args.group), file=sys.stderr)
+            print(_not_in_set(env, strangers, group), file=sys.stderr)
             return EXIT_USAGE
-        path = _sheet_path(args.out, args.group or "all", today)
+        path = _sheet_path(args.out, group.id if group else "all", today)
         problem = _unwritable(env, path)
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_USAGE
 
         before = repo.badge_versions()
-        reissued = list(dict.fromkeys(args.reissue))
         if reissued:
             repo.issue_badges(reissued, reissue=True)
         versions = repo.issue_badges([p.id for p in members])
@@ -529,14 +538,14 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _not_in_set(env: KioskEnv, person_ids: list[str], group_id: str | None) -> str:
-    where_zh = f"党小组 {group_id} 的党员" if group_id else "各党小组的党员"
-    where_en = f"a party member of group {group_id}" if group_id else "a party member of a group"
+def _not_in_set(env: KioskEnv, person_ids: list[str], group: Group | None) -> str:
+    where_zh = f"{group.name}({group.id})的党员" if group else "各党小组的党员"
+    where_en = f"of {group.name} ({group.id})" if group else "of a group"
     return env.t(
         f"xiaozu: {'、'.join(person_ids)} 不是{where_zh},不能补发胸卡。没有制作任何胸卡。"
         "(ID 印在胸卡上,也可在胸卡页中查到。)",
-        f"xiaozu: {', '.join(person_ids)}: not {where_en}, so no badge can be reissued."
-        " No badge was made. (The ID is printed on each badge.)",
+        f"xiaozu: {', '.join(person_ids)}: not a party member {where_en}, so no badge can be"
+        " reissued. No badge was made. (The ID is printed on each badge.)",
     )
 
 
