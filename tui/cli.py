@@ -3,7 +3,7 @@
     xiaozu [--data DIR] [--lang zh|en]            launch the kiosk
     xiaozu [--data DIR] demo [--years N]          fill DIR with a demo branch
                                                   (--years: 8 groups, N years)
-    xiaozu [--data DIR] import ROSTER.csv         load or update the roster
+    xiaozu [--data DIR] import ROSTER.csv|.xlsx   load or update the roster
     xiaozu [--data DIR] check [--json] [--at D]   what is out of order
     xiaozu [--data DIR] badges [--group G] [--out PATH] [--reissue PERSON ...]
                                                   issue members' QR badges and
@@ -117,8 +117,11 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=cmd_demo)
 
-    imp = sub.add_parser("import", help="load or update people and groups from a roster CSV")
-    imp.add_argument("file", type=Path, metavar="ROSTER.csv")
+    imp = sub.add_parser(
+        "import",
+        help="load or update people and groups from a roster: CSV (UTF-8 or GB18030) or .xlsx",
+    )
+    imp.add_argument("file", type=Path, metavar="ROSTER.csv|.xlsx")
     imp.add_argument(
         "--branch", metavar="NAME", help="the branch's name, on the first import (default 党支部)"
     )
@@ -346,7 +349,8 @@ def cmd_demo(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_import(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
-    from rules.roster import RosterError, apply_roster, parse_roster
+    from rules.roster import RosterError, apply_roster
+    from tui.roster_file import read_roster
 
     path: Path = args.file
     try:
@@ -361,7 +365,7 @@ def cmd_import(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
         )
         return EXIT_USAGE
     try:
-        rows = parse_roster(data)
+        rows = read_roster(data, path.name)  # CSV or .xlsx
     except RosterError as exc:
         print(_import_refused(env, path, exc), file=sys.stderr)
         return EXIT_USAGE
@@ -388,10 +392,13 @@ def cmd_import(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _import_refused(env: KioskEnv, path: Path, exc: RosterError) -> str:
+    # A problem of the file as a whole (line 0) already says what to do.
+    then = env.t("\n请在表格中改正后重新导入。", "\nCorrect the spreadsheet and import it again.")
+    if exc.line <= 0:
+        then = ""
     return env.t(
-        f"xiaozu: {path.name} 未导入(没有任何改动):{exc.message('zh')}\n请在表格中改正后重新导入。",
-        f"xiaozu: {path.name} was not imported (nothing changed): {exc.message('en')}\n"
-        "Correct the spreadsheet and import it again.",
+        f"xiaozu: {path.name} 未导入(没有任何改动):{exc.message('zh')}{then}",
+        f"xiaozu: {path.name} was not imported (nothing changed): {exc.message('en')}{then}",
     )
 
 

@@ -7,10 +7,12 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from storage import FileRepository
 from tui.cli import main
 from tui.start import ZONE_PATH
 
@@ -170,6 +172,114 @@ def test_import_a_gbk_roster(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code, out, err = run(capsys, "--data", str(tmp_path / "d"), "import", str(roster))
     assert code == 0, err
     assert "新增 5 人" in out
+
+
+def test_import_a_gb18030_roster_with_a_rare_character(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(ROSTER.replace("赵磊", "赵𠀀").encode("gb18030"))  # 𠀀: not in GBK
+    data = tmp_path / "d"
+    code, _, err = run(capsys, "--data", str(data), "import", str(roster))
+    assert code == 0, err
+    org = FileRepository(data, writable=False).organisation()
+    assert org is not None and "赵𠀀" in {p.name for p in org.people}
+
+
+def roster_workbook(path: Path) -> None:
+    """The roster as an office's Excel keeps it: typed cells, as openpyxl writes them."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(
+        ["姓名", "党员编号", "党小组", "身份", "组长", "手机", "小组成立日期", "小组上报日期"]
+    )
+    sheet.append(["王建国", 2019001, "第一党小组", "正式党员", "是", 13805710002,
+                  datetime(2023, 3, 1), date(2023, 3, 20)])  # fmt: skip
+    sheet.append(["李红", 2019002.0, "第一党小组", "正式党员", False, None, None, None])
+    sheet.append([None] * 8)  # a blank row, as sheets have
+    sheet.append(["刘䶮", "DY003", "第一党小组", "预备党员", None, None, None, None])
+    book.create_sheet("说明").append(["这一页不是名册"])  # only the first sheet is read
+    book.save(path)
+
+
+def test_import_an_xlsx_roster_with_numbers_and_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = tmp_path / "名册.xlsx"
+    roster_workbook(roster)
+    data = tmp_path / "d"
+    code, out, err = run(capsys, "--data", str(data), "import", str(roster))
+    assert code == 0, err
+    assert "新增 3 人" in out and "新建党小组 1 个" in out
+    org = FileRepository(data, writable=False).organisation()
+    assert org is not None
+    people = {p.name: p for p in org.people}
+    assert people["王建国"].member_no == "2019001" and people["王建国"].phone == "13805710002"
+    assert people["李红"].member_no == "2019002"  # a float cell, still no ".0"
+    assert people["刘䶮"].status.value == "probationary"
+    (group,) = org.groups
+    assert (group.decided_on, group.reported_up_on) == (date(2023, 3, 1), date(2023, 3, 20))
+    assert group.leader_id == people["王建国"].id
+    # the same workbook again changes nothing
+    code, out, _ = run(capsys, "--data", str(data), "import", str(roster))
+    assert code == 0 and "新增 0 人,更新 0 人" in out
+
+
+def test_a_bad_cell_in_a_workbook_is_named_by_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["姓名", "身份"], ["张伟", "正式党员"], ["李娜", "老党员"]):
+        sheet.append(row)
+    roster = tmp_path / "r.xlsx"
+    book.save(roster)
+    code, _, err = run(capsys, "--data", str(tmp_path / "d"), "import", str(roster))
+    assert code == 2 and "第3行" in err and "老党员" in err
+    assert not (tmp_path / "d" / "org.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "zh", "en"),
+    [
+        ("cut.xlsx", None, "不是完好的 Excel 工作簿", "not a sound Excel workbook"),
+        ("renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), ".xls", ".xls"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), ".xls", ".xls"),
+        ("notes.xlsx", "姓名,身份\n".encode(), "不是完好的 Excel 工作簿", "not a sound Excel"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "既不是 CSV", "neither a CSV"),
+    ],
+)
+def test_a_damaged_workbook_or_a_file_that_is_neither_is_refused(
+    name: str,
+    content: bytes | None,
+    zh: str,
+    en: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = tmp_path / "data"
+    good = tmp_path / "good.csv"
+    good.write_text(ROSTER, encoding="utf-8")
+    run(capsys, "--data", str(data), "import", str(good))
+    before = snapshot(data)
+    bad = tmp_path / name
+    if content is None:  # a workbook cut short, as by a broken download
+        roster_workbook(bad)
+        bad.write_bytes(bad.read_bytes()[:1500])
+    else:
+        bad.write_bytes(content)
+    code, out, err = run(capsys, "--data", str(data), "import", str(bad))
+    assert code == 2 and out == ""
+    assert zh in err and "未导入" in err and "Traceback" not in err
+    code, _, err = run(capsys, "--data", str(data), "--lang", "en", "import", str(bad))
+    assert code == 2 and en in err and "nothing changed" in err
+    assert snapshot(data) == before
 
 
 def test_a_bad_row_stops_the_import_and_nothing_changes(
