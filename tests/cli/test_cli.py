@@ -245,6 +245,15 @@ def test_a_bad_cell_in_a_workbook_is_named_by_its_row(
     assert not (tmp_path / "d" / "org.json").exists()
 
 
+def imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A data directory holding the good ROSTER."""
+    data = tmp_path / "data"
+    good = tmp_path / "good.csv"
+    good.write_text(ROSTER, encoding="utf-8")
+    assert run(capsys, "--data", str(data), "import", str(good))[0] == 0
+    return data
+
+
 @pytest.mark.parametrize(
     ("name", "content", "zh", "en"),
     [
@@ -263,10 +272,7 @@ def test_a_damaged_workbook_or_a_file_that_is_neither_is_refused(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    data = tmp_path / "data"
-    good = tmp_path / "good.csv"
-    good.write_text(ROSTER, encoding="utf-8")
-    run(capsys, "--data", str(data), "import", str(good))
+    data = imported(tmp_path, capsys)
     before = snapshot(data)
     bad = tmp_path / name
     if content is None:  # a workbook cut short, as by a broken download
@@ -285,10 +291,7 @@ def test_a_damaged_workbook_or_a_file_that_is_neither_is_refused(
 def test_a_bad_row_stops_the_import_and_nothing_changes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = tmp_path / "data"
-    good = tmp_path / "good.csv"
-    good.write_text(ROSTER, encoding="utf-8")
-    run(capsys, "--data", str(data), "import", str(good))
+    data = imported(tmp_path, capsys)
     before = snapshot(data)
     bad = tmp_path / "bad.csv"
     lines = ROSTER.splitlines()
