@@ -24,7 +24,8 @@ A group G is named by its name or id, a PERSON by name, 党员编号 or id
 
 Exit status: 0 fine, 1 ``check`` found an error-level finding (``verify``: a
 sealed record changed, removed or inserted), 2 a usage or data error (the
-message says what to do). Textual is imported only when the kiosk launches,
+message says what to do), 141 the output's reader went away (``| head``; no
+traceback). Textual is imported only when the kiosk launches,
 so the other commands start fast and run without a terminal.
 """
 
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
 # them, starts without them.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_PIPE = 128 + 13  # 128 + SIGPIPE, as a shell reports a reader that went away
 
 
 def build_parser(commands: bool = True) -> argparse.ArgumentParser:
@@ -265,10 +267,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             return launch_kiosk(env)
         started()  # the collector back on (off while the program started)
         code: int = run(env, args, sys.stdout)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
         return code
     except StorageError as exc:
         print(f"xiaozu: {exc.message(env.lang)}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        return _pipe_closed()
+
+
+def _pipe_closed() -> int:
+    """The reader went away (``xiaozu check --json | head -1``): end quietly,
+    as Python's documentation of SIGPIPE advises. Standard output goes to
+    devnull, so that flushing it at exit raises nothing more; the status is
+    the shell's for a program ended by SIGPIPE."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        pass
+    return EXIT_PIPE
 
 
 def launch_kiosk(env: KioskEnv) -> int:

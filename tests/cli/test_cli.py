@@ -443,3 +443,50 @@ def test_the_kiosk_finds_its_time_zone_without_python_s_build_variables(tmp_path
     lines = result.stdout.splitlines()
     assert lines[0] == f"{(mine,)} False True"
     assert lines[1] == "8:00:00"  # from the tzdata package
+
+
+# --------------------------------------------------------------------------
+# a reader that goes away (| head)
+
+
+@pytest.mark.parametrize(
+    "command", [["check", "--json"], ["check"], ["verify"], ["verify", "--json"]]
+)
+def test_a_closed_pipe_ends_quietly(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``xiaozu check --json | head -1``: the reader closed its end before
+    xiaozu wrote; no traceback, the status a shell gives for SIGPIPE."""
+    data = tmp_path / "data"
+    assert run(capsys, "--data", str(data), "demo")[0] == 0
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before a byte is written
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui.start", "--data", str(data), *command],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+    finally:
+        os.close(writer)
+    assert result.stderr == ""
+    assert result.returncode == 141
+
+
+def test_head_of_the_findings_is_the_first_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same through a real ``head -1`` (how much is written before head
+    leaves varies; the stderr must be empty either way)."""
+    data = tmp_path / "data"
+    assert run(capsys, "--data", str(data), "demo")[0] == 0
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    shell = f"{sys.executable} -m tui.start --data {data} check --json | head -1"
+    result = subprocess.run(
+        ["sh", "-c", shell], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.stdout == "[\n" and result.stderr == ""
