@@ -208,7 +208,7 @@ def test_the_ledger_of_the_year_for_every_group_or_one(
     assert code == 0 and "第一党小组、第二党小组、第三党小组、第四党小组" in out
     book = load_workbook(here / "xiaozu-ledger-2026-all.xlsx")
     assert book.sheetnames[0] == "汇总"
-    assert "第四党小组-任务" in book.sheetnames
+    assert "第四党小组-后续任务" in book.sheetnames
     code, _, _ = run(
         capsys, "--data", data, "export", "ledger", "--year", "2026", "--group", "g3",
         "--out", str(here),
@@ -216,7 +216,7 @@ def test_the_ledger_of_the_year_for_every_group_or_one(
     assert code == 0
     book = load_workbook(here / "xiaozu-ledger-2026-g3.xlsx")
     assert book.sheetnames == [
-        "汇总", "第三党小组-会议", "第三党小组-出勤", "第三党小组-任务", "党费收缴"
+        "汇总", "第三党小组-会议", "第三党小组-出勤", "第三党小组-后续任务", "党费收缴"
     ]  # fmt: skip
 
 
