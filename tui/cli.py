@@ -450,9 +450,11 @@ def finding_json(finding: Finding, lang: str) -> dict[str, str]:
     return {
         "rule": finding.rule,
         "severity": finding.severity.value,
-        "subject": finding.subject.label,
+        "subject": finding.subject.label_in(lang),
         "subject_kind": finding.subject.kind.value,
         "subject_id": finding.subject.id,
+        "subject_zh": finding.subject.label,
+        "subject_en": finding.subject.label_in("en"),
         "message": finding.message(lang),
         "message_zh": finding.message_zh,
         "message_en": finding.message_en,
@@ -484,7 +486,8 @@ def print_findings(
     for finding in findings:
         zh, en, mark = SEVERITY_LABELS[finding.severity]
         print(file=out)
-        print(f"{mark} [{finding.rule}] {env.t(zh, en)} · {finding.subject.label}", file=out)
+        subject = finding.subject.label_in(env.lang)
+        print(f"{mark} [{finding.rule}] {env.t(zh, en)} · {subject}", file=out)
         print(f"  {finding.message(env.lang)}", file=out)
         print(f"  {env.t('依据', 'Seed')}:「{finding.seed}」", file=out)
 

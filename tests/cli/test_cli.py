@@ -115,6 +115,28 @@ def test_check_prints_each_finding_with_the_seeds_words(
     assert "[G1] error" in out and "findings as of 2026-11-26" in out
 
 
+def test_english_findings_name_their_meetings_and_tasks_in_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "第一党小组 2026年4月3日会议" in an English report: only the group's
+    name and what people typed stay Chinese."""
+    data = tmp_path / "data"
+    run(capsys, "--data", str(data), "demo")
+    _, out, _ = run(capsys, "--data", str(data), "--lang", "en", "check", "--json")
+    findings = json.loads(out)
+    m5 = next(f for f in findings if f["rule"] == "M5")
+    assert m5["subject"] == m5["subject_en"] == "第一党小组 meeting of 3 April 2026"
+    assert m5["subject_zh"] == "第一党小组 2026年4月3日会议"
+    a3 = next(f for f in findings if f["rule"] == "A3")
+    assert a3["subject"].endswith(" (高峰)")  # English brackets around the assignee
+    _, text, _ = run(capsys, "--data", str(data), "--lang", "en", "check")
+    assert "! [M5] warning · 第一党小组 meeting of 3 April 2026" in text
+    heads = [line for line in text.splitlines() if line.startswith(("✗ [", "! [", "· ["))]
+    assert heads and not any("日会议" in line or "日生活会" in line for line in heads)
+    _, text, _ = run(capsys, "--data", str(data), "check")
+    assert "! [M5] 警告 · 第一党小组 2026年4月3日会议" in text  # Chinese unchanged
+
+
 def test_check_as_of_another_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     run(capsys, "--data", str(data), "demo")
