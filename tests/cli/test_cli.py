@@ -310,6 +310,31 @@ def test_a_damaged_workbook_or_a_file_that_is_neither_is_refused(
     assert snapshot(data) == before
 
 
+def test_a_workbook_cut_or_flipped_anywhere_is_read_or_refused_never_a_crash(
+    tmp_path: Path,
+) -> None:
+    from rules.roster import RosterError
+    from tui.roster_file import read_roster
+
+    good = tmp_path / "r.xlsx"
+    roster_workbook(good)
+    data = good.read_bytes()
+    assert len(read_roster(data, good.name)) == 3
+    damaged = [data[:cut] for cut in range(4, len(data), max(1, len(data) // 40))]
+    damaged += [
+        data[:at] + bytes([data[at] ^ 0x5A]) + data[at + 1 :]
+        for at in range(30, len(data), max(1, len(data) // 40))
+    ]
+    refused = 0
+    for broken in damaged:
+        try:
+            read_roster(broken, good.name)
+        except RosterError as error:
+            refused += 1
+            assert error.message("zh") and error.message("en")
+    assert refused > len(damaged) // 2
+
+
 def test_a_bad_row_stops_the_import_and_nothing_changes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
