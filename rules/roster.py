@@ -335,6 +335,13 @@ def _read_header(cells: list[str]) -> _Header:
         if len(cells) == 1 and any(sep in cells[0] for sep in ("\t", ";")):
             hint_zh = "文件似乎不是用逗号分隔的;请另存为 CSV(逗号分隔)。"
             hint_en = " The file does not seem to be comma-separated; save it as CSV."
+        elif len(unknown) == 1 and not labels:
+            # A title above the table (XX党支部党员名册), as offices often have.
+            hint_zh = "第1行似乎是表格标题:第1行应是列名,请删除标题行后再导入。"
+            hint_en = (
+                " Line 1 looks like a title: line 1 must name the columns;"
+                " delete the title row and import again."
+            )
         allowed_zh = "、".join(c.zh for c in COLUMNS)
         allowed_en = ", ".join(c.en for c in COLUMNS)
         raise RosterError(

@@ -459,6 +459,12 @@ def test_a_roster_is_parsed_from_cells_as_from_csv() -> None:
     assert caught.value.line == 3
 
 
+def test_a_title_row_above_the_columns_is_named_as_such() -> None:
+    error = parse_error(csv_bytes("机关党支部党员名册,,", "姓名,身份,部门", "张伟,正式党员,财务科"))
+    assert error.line == 1
+    assert "删除标题行" in error.reason_zh and "delete the title row" in error.reason_en
+
+
 def test_an_error_about_the_whole_file_names_no_line() -> None:
     error = RosterError(0, "文件已损坏。", "the file is damaged.")
     assert (error.message("zh"), error.message("en")) == ("文件已损坏。", "the file is damaged.")
