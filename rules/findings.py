@@ -3,7 +3,7 @@ is, what it is about, says so in Chinese and English, and quotes the seed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -29,7 +29,13 @@ class SubjectKind(StrEnum):
 class Subject:
     kind: SubjectKind
     id: str
-    label: str  # human name: 第一党小组, 张伟, 2026年3月 第一党小组会议
+    label: str  # human name: 第一党小组, 张伟, 第一党小组 2026年3月12日会议
+    # The label in English where it is not a name alone (a meeting: 第一党小组
+    # meeting of 12 March 2026); not part of a subject's identity.
+    label_en: str | None = field(default=None, compare=False)
+
+    def label_in(self, lang: str = "zh") -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label
 
     def __str__(self) -> str:
         return self.label

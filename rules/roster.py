@@ -10,9 +10,12 @@ Two pure steps, so that nothing is ever half-imported:
    returns a new one with the counts and the list of changes. The input is
    never modified (it is immutable), so an error leaves it as it was.
 
-The file may be UTF-8 (with or without a BOM, as "CSV UTF-8" saves it) or GBK
-(as Excel on a Chinese Windows saves plain "CSV"). Column names may be Chinese
-or English; see :data:`COLUMNS`.
+The file may be UTF-8 (with or without a BOM, as "CSV UTF-8" saves it) or
+GB18030 (as Excel on a Chinese Windows saves plain "CSV"; GBK is a subset of
+it, and names with rare characters outside GBK need it). Column names may be
+Chinese or English; see :data:`COLUMNS`. A workbook (.xlsx) is read into the
+same cells outside this module (``tui.roster_file``) and parsed by
+:func:`parse_roster_cells`.
 
 Rules of the merge:
 
@@ -56,7 +59,8 @@ _T = TypeVar("_T")
 
 class RosterError(Exception):
     """A roster that cannot be imported, with the line a spreadsheet user sees
-    (the header is line 1) and the reason in Chinese and English."""
+    (the header is line 1; 0: the file as a whole) and the reason in Chinese
+    and English."""
 
     def __init__(self, line: int, reason_zh: str, reason_en: str) -> None:
         super().__init__(line, reason_zh, reason_en)
@@ -65,6 +69,8 @@ class RosterError(Exception):
         self.reason_en = reason_en
 
     def message(self, lang: str = "zh") -> str:
+        if self.line <= 0:
+            return self.reason_en if lang == "en" else self.reason_zh
         if lang == "en":
             return f"line {self.line}: {self.reason_en}"
         return f"第{self.line}行:{self.reason_zh}"
@@ -234,7 +240,10 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
         try:
-            return data.decode("gbk")
+            # GB18030 is what Excel on a Chinese Windows saves as "CSV"; GBK is
+            # a subset, and GB18030 also has the rare characters of names
+            # outside GBK (𠀀, 䶮 …).
+            return data.decode("gb18030")
         except UnicodeDecodeError as gbk_error:
             # The encoding that read further is most likely the one meant:
             # report where it broke down.
@@ -242,9 +251,9 @@ def _decode(data: bytes) -> str:
             line = data.count(b"\n", 0, where) + 1
             raise RosterError(
                 line,
-                "文件既不是 UTF-8 也不是 GBK 编码,无法读取"
+                "文件既不是 UTF-8 也不是 GBK/GB18030 编码,无法读取"
                 "(本行有无法识别的字节)。请在表格软件中另存为“CSV UTF-8”后再导入。",
-                "the file is neither UTF-8 nor GBK encoded and cannot be read "
+                "the file is neither UTF-8 nor GBK/GB18030 encoded and cannot be read "
                 "(undecodable bytes on this line); save it from the spreadsheet "
                 'as "CSV UTF-8" and import it again.',
             ) from None
@@ -326,6 +335,13 @@ def _read_header(cells: list[str]) -> _Header:
         if len(cells) == 1 and any(sep in cells[0] for sep in ("\t", ";")):
             hint_zh = "文件似乎不是用逗号分隔的;请另存为 CSV(逗号分隔)。"
             hint_en = " The file does not seem to be comma-separated; save it as CSV."
+        elif len(unknown) == 1 and not labels:
+            # A title above the table (XX党支部党员名册), as offices often have.
+            hint_zh = "第1行似乎是表格标题:第1行应是列名,请删除标题行后再导入。"
+            hint_en = (
+                " Line 1 looks like a title: line 1 must name the columns;"
+                " delete the title row and import again."
+            )
         allowed_zh = "、".join(c.zh for c in COLUMNS)
         allowed_en = ", ".join(c.en for c in COLUMNS)
         raise RosterError(
@@ -580,8 +596,12 @@ _ROLE_ZH = {
 
 def parse_roster(data: bytes) -> list[RosterRow]:
     """Read a roster CSV. Raises :class:`RosterError` on the first problem."""
-    text = _decode(data)
-    records = _read_records(text)
+    return parse_roster_cells(_read_records(_decode(data)))
+
+
+def parse_roster_cells(records: Sequence[tuple[int, list[str]]]) -> list[RosterRow]:
+    """Read a roster from its cells as text: (line, cells) per row, the header
+    first (line 1), as a CSV file or a workbook's sheet holds them."""
     if records and not any(cell.strip() for cell in records[0][1]) and len(records) > 1:
         raise RosterError(
             1,

@@ -3,12 +3,12 @@
     xiaozu [--data DIR] [--lang zh|en]            launch the kiosk
     xiaozu [--data DIR] demo [--years N]          fill DIR with a demo branch
                                                   (--years: 8 groups, N years)
-    xiaozu [--data DIR] import ROSTER.csv         load or update the roster
+    xiaozu [--data DIR] import ROSTER.csv|.xlsx   load or update the roster
     xiaozu [--data DIR] init                      a one-time set-up code (the
                                                   secretary's first PIN)
     xiaozu [--data DIR] pin set PERSON [--signin] set a PIN (typed twice)
     xiaozu [--data DIR] check [--json] [--at D]   what is out of order
-    xiaozu [--data DIR] badges [--group G] [--out PATH] [--reissue ID ...]
+    xiaozu [--data DIR] badges [--group G] [--out PATH] [--reissue PERSON ...]
                                                   issue members' QR badges and
                                                   write a printable sheet (HTML)
     xiaozu [--data DIR] verify [--json]           sealed records as sealed? (R3)
@@ -22,9 +22,13 @@
                                                   reports to the branch (A2):
                                                   minutes (Word), ledger (Excel)
 
+A group G is named by its name or id, a PERSON by name, 党员编号 or id
+(``rules.lookup``).
+
 Exit status: 0 fine, 1 ``check`` found an error-level finding (``verify``: a
 sealed record changed, removed or inserted), 2 a usage or data error (the
-message says what to do). Textual is imported only when the kiosk launches,
+message says what to do), 141 the output's reader went away (``| head``; no
+traceback). Textual is imported only when the kiosk launches,
 so the other commands start fast and run without a terminal.
 """
 
@@ -41,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from rules.findings import Finding, Severity
-from rules.models import Branch, Organisation, Person
+from rules.models import Branch, Group, Organisation, Person
 from storage import (
     FileRepository,
     StorageError,
@@ -50,7 +54,7 @@ from storage import (
     save_records,
 )
 from storage.atomic import write_atomically
-from tui.cli_text import no_data, unknown_group
+from tui.cli_text import lookup_failed, no_data
 from tui.env import (
     KioskEnv,
     clock_from,
@@ -70,6 +74,7 @@ if TYPE_CHECKING:
 # them, starts without them.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_PIPE = 128 + 13  # 128 + SIGPIPE, as a shell reports a reader that went away
 
 
 def build_parser(commands: bool = True) -> argparse.ArgumentParser:
@@ -118,8 +123,11 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=cmd_demo)
 
-    imp = sub.add_parser("import", help="load or update people and groups from a roster CSV")
-    imp.add_argument("file", type=Path, metavar="ROSTER.csv")
+    imp = sub.add_parser(
+        "import",
+        help="load or update people and groups from a roster: CSV (UTF-8 or GB18030) or .xlsx",
+    )
+    imp.add_argument("file", type=Path, metavar="ROSTER.csv|.xlsx")
     imp.add_argument(
         "--branch", metavar="NAME", help="the branch's name, on the first import (default 党支部)"
     )
@@ -145,7 +153,9 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
         " from the browser). Badges already issued keep their version; --reissue makes"
         " a new badge for a person, which revokes their older ones.",
     )
-    bdg.add_argument("--group", metavar="G", help="a group id (default: every active group)")
+    bdg.add_argument(
+        "--group", metavar="G", help="a group, by name or id (default: every active group)"
+    )
     bdg.add_argument(
         "--out",
         type=Path,
@@ -157,8 +167,9 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
         "--reissue",
         action="append",
         default=[],
-        metavar="PERSON_ID",
-        help="make a new badge for this person, revoking the old one (repeatable)",
+        metavar="PERSON",
+        help="make a new badge for this person (a name or the id on the badge), revoking the"
+        " old one (repeatable)",
     )
     bdg.set_defaults(run=cmd_badges)
 
@@ -262,10 +273,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             return launch_kiosk(env)
         started()  # the collector back on (off while the program started)
         code: int = run(env, args, sys.stdout)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
         return code
     except StorageError as exc:
         print(f"xiaozu: {exc.message(env.lang)}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        return _pipe_closed()
+
+
+def _pipe_closed() -> int:
+    """The reader went away (``xiaozu check --json | head -1``): end quietly,
+    as Python's documentation of SIGPIPE advises. Standard output goes to
+    devnull, so that flushing it at exit raises nothing more; the status is
+    the shell's for a program ended by SIGPIPE."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        pass
+    return EXIT_PIPE
 
 
 def launch_kiosk(env: KioskEnv) -> int:
@@ -346,7 +373,8 @@ def cmd_demo(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_import(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
-    from rules.roster import RosterError, apply_roster, parse_roster
+    from rules.roster import RosterError, apply_roster
+    from tui.roster_file import read_roster
 
     path: Path = args.file
     try:
@@ -361,7 +389,7 @@ def cmd_import(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
         )
         return EXIT_USAGE
     try:
-        rows = parse_roster(data)
+        rows = read_roster(data, path.name)  # CSV or .xlsx
     except RosterError as exc:
         print(_import_refused(env, path, exc), file=sys.stderr)
         return EXIT_USAGE
@@ -400,10 +428,13 @@ def cmd_import(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _import_refused(env: KioskEnv, path: Path, exc: RosterError) -> str:
+    # A problem of the file as a whole (line 0) already says what to do.
+    then = env.t("\n请在表格中改正后重新导入。", "\nCorrect the spreadsheet and import it again.")
+    if exc.line <= 0:
+        then = ""
     return env.t(
-        f"xiaozu: {path.name} 未导入(没有任何改动):{exc.message('zh')}\n请在表格中改正后重新导入。",
-        f"xiaozu: {path.name} was not imported (nothing changed): {exc.message('en')}\n"
-        "Correct the spreadsheet and import it again.",
+        f"xiaozu: {path.name} 未导入(没有任何改动):{exc.message('zh')}{then}",
+        f"xiaozu: {path.name} was not imported (nothing changed): {exc.message('en')}{then}",
     )
 
 
@@ -437,9 +468,11 @@ def finding_json(finding: Finding, lang: str) -> dict[str, str]:
     return {
         "rule": finding.rule,
         "severity": finding.severity.value,
-        "subject": finding.subject.label,
+        "subject": finding.subject.label_in(lang),
         "subject_kind": finding.subject.kind.value,
         "subject_id": finding.subject.id,
+        "subject_zh": finding.subject.label,
+        "subject_en": finding.subject.label_in("en"),
         "message": finding.message(lang),
         "message_zh": finding.message_zh,
         "message_en": finding.message_en,
@@ -471,7 +504,8 @@ def print_findings(
     for finding in findings:
         zh, en, mark = SEVERITY_LABELS[finding.severity]
         print(file=out)
-        print(f"{mark} [{finding.rule}] {env.t(zh, en)} · {finding.subject.label}", file=out)
+        subject = finding.subject.label_in(env.lang)
+        print(f"{mark} [{finding.rule}] {env.t(zh, en)} · {subject}", file=out)
         print(f"  {finding.message(env.lang)}", file=out)
         print(f"  {env.t('依据', 'Seed')}:「{finding.seed}」", file=out)
 
@@ -486,6 +520,7 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
     reissued, then the first badges), then write the sheet atomically. If the
     sheet cannot be written after all, the badges stay issued; running the
     command again without --reissue prints the same badges."""
+    from rules.lookup import LookupProblem, find_group, find_person
     from rules.signin import badge_token
     from tui.badges import badge_sheet_html
 
@@ -495,10 +530,13 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
         if org is None:
             print(no_data(env), file=sys.stderr)
             return EXIT_USAGE
-        if args.group is not None and org.group(args.group) is None:
-            print(unknown_group(env, org, args.group), file=sys.stderr)
+        try:  # by name or id (rules.lookup)
+            group = find_group(org, args.group) if args.group is not None else None
+            reissued = list(dict.fromkeys(find_person(org, who).id for who in args.reissue))
+        except LookupProblem as unknown:
+            print(lookup_failed(env, unknown), file=sys.stderr)
             return EXIT_USAGE
-        groups = [args.group] if args.group is not None else [g.id for g in org.active_groups]
+        groups = [group.id] if group is not None else [g.id for g in org.active_groups]
         members = [p for g in groups for p in org.members_of(g)]
         if not members:
             print(
@@ -511,18 +549,17 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
             )
             return EXIT_USAGE
         member_ids = {p.id for p in members}
-        strangers = [p for p in dict.fromkeys(args.reissue) if p not in member_ids]
+        strangers = [p for p in reissued if p not in member_ids]
         if strangers:
-            print(_not_in_set(env, strangers, args.group), file=sys.stderr)
+            print(_not_in_set(env, strangers, group), file=sys.stderr)
             return EXIT_USAGE
-        path = _sheet_path(args.out, args.group or "all", today)
+        path = _sheet_path(args.out, group.id if group else "all", today)
         problem = _unwritable(env, path)
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_USAGE
 
         before = repo.badge_versions()
-        reissued = list(dict.fromkeys(args.reissue))
         if reissued:
             repo.issue_badges(reissued, reissue=True)
         versions = repo.issue_badges([p.id for p in members])
@@ -547,14 +584,14 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _not_in_set(env: KioskEnv, person_ids: list[str], group_id: str | None) -> str:
-    where_zh = f"党小组 {group_id} 的党员" if group_id else "各党小组的党员"
-    where_en = f"a party member of group {group_id}" if group_id else "a party member of a group"
+def _not_in_set(env: KioskEnv, person_ids: list[str], group: Group | None) -> str:
+    where_zh = f"{group.name}({group.id})的党员" if group else "各党小组的党员"
+    where_en = f"of {group.name} ({group.id})" if group else "of a group"
     return env.t(
         f"xiaozu: {'、'.join(person_ids)} 不是{where_zh},不能补发胸卡。没有制作任何胸卡。"
         "(ID 印在胸卡上,也可在胸卡页中查到。)",
-        f"xiaozu: {', '.join(person_ids)}: not {where_en}, so no badge can be reissued."
-        " No badge was made. (The ID is printed on each badge.)",
+        f"xiaozu: {', '.join(person_ids)}: not a party member {where_en}, so no badge can be"
+        " reissued. No badge was made. (The ID is printed on each badge.)",
     )
 
 

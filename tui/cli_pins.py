@@ -146,7 +146,9 @@ def cmd_pin_set(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
             person = find_person(org, args.person)
         except LookupProblem as problem:
             _say(
-                env, f"xiaozu: {problem.message_zh},没有设置 PIN。", f"xiaozu: {problem.message_en}"
+                env,
+                f"xiaozu: {problem.message_zh}\n没有设置 PIN。",
+                f"xiaozu: {problem.message_en}\nNo PIN was set.",
             )
             return EXIT_USAGE
         refusal = _refusal(

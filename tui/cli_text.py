@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from rules.models import Organisation
+from typing import TYPE_CHECKING
+
 from tui.env import KioskEnv
+
+if TYPE_CHECKING:
+    from rules.lookup import LookupProblem
 
 
 def no_data(env: KioskEnv) -> str:
@@ -15,9 +19,6 @@ def no_data(env: KioskEnv) -> str:
     )
 
 
-def unknown_group(env: KioskEnv, org: Organisation, group_id: str) -> str:
-    known = "\n".join(f"  {g.id}  {g.name}" for g in org.groups) or env.t("  (无)", "  (none)")
-    return env.t(
-        f"xiaozu: 没有编号为 {group_id!r} 的党小组。已有的党小组:\n{known}",
-        f"xiaozu: there is no group {group_id!r}. The groups are:\n{known}",
-    )
+def lookup_failed(env: KioskEnv, problem: LookupProblem) -> str:
+    """A name or id on the command line that names no one, or more than one."""
+    return f"xiaozu: {problem.message(env.lang)}"

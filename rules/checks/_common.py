@@ -160,12 +160,22 @@ def meeting_label(meeting: Meeting, org: Organisation) -> str:
 
 def meeting_label_en(meeting: Meeting, org: Organisation) -> str:
     """the 第一党小组 meeting of 12 March 2026"""
+    return f"the {meeting_title_en(meeting, org)}"
+
+
+def meeting_title_en(meeting: Meeting, org: Organisation) -> str:
+    """第一党小组 meeting of 12 March 2026 (meeting_label in English)"""
     kind = _KIND_EN[meeting.kind]
-    return f"the {host_name(meeting, org)} {kind} of {en_date(meeting.held_on)}"
+    return f"{host_name(meeting, org)} {kind} of {en_date(meeting.held_on)}"
 
 
 def meeting_subject(meeting: Meeting, org: Organisation) -> Subject:
-    return Subject(SubjectKind.MEETING, meeting.id, meeting_label(meeting, org))
+    return Subject(
+        SubjectKind.MEETING,
+        meeting.id,
+        meeting_label(meeting, org),
+        meeting_title_en(meeting, org),
+    )
 
 
 # -- which records count ----------------------------------------------------

@@ -81,7 +81,8 @@ def a2_reported(records: BranchRecords, now: datetime) -> Iterator[Finding]:
 
 
 def task_subject(task: FollowUpTask, org: Organisation) -> Subject:
-    return Subject(SubjectKind.TASK, task.id, f"{task.what}({name_of(org, task.assignee_id)})")
+    who = name_of(org, task.assignee_id)
+    return Subject(SubjectKind.TASK, task.id, f"{task.what}({who})", f"{task.what} ({who})")
 
 
 def a3_tasks(records: BranchRecords, now: datetime) -> Iterator[Finding]:

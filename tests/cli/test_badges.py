@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -411,6 +412,68 @@ def test_reissue_only_for_a_member_in_the_chosen_set(
     )
     assert code == 2 and who in err
     assert not out.exists() and snapshot(demo) == before
+
+
+# --------------------------------------------------------------------------
+# Groups and people by name or id (rules.lookup)
+
+
+def twin_zhang_wei(data: Path) -> None:
+    """Two 张伟 in the demo: 孙丽 (p08, group 1) and 吴刚 (p11, group 2) renamed."""
+    with FileRepository(data, writable=True) as repo:
+        org = repo.organisation()
+        assert org is not None
+        people = tuple(replace(p, name="张伟") if p.id in ("p08", "p11") else p for p in org.people)
+        repo.save_organisation(replace(org, people=people))
+
+
+def test_badges_for_a_group_named_as_people_call_it(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    by_name = run(capsys, "--data", str(demo), "badges", "--group", "第二党小组")
+    by_id = run(capsys, "--data", str(demo), "badges", "--group", "g2")
+    assert by_name[0] == by_id[0] == 0
+    sheets = sorted(tmp_path.glob("*.html"))
+    assert [p.name for p in sheets] == ["xiaozu-badges-g2-20261126.html"]  # the same sheet
+    assert "6 张胸卡" in by_name[1]
+
+
+def test_a_badge_is_reissued_by_the_persons_name(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "--data", str(demo), "badges", "--group", "g1")[0] == 0
+    code, out, err = run(capsys, "--data", str(demo), "badges", "--reissue", "孙丽")
+    assert code == 0, err
+    assert "补发(旧卡已失效):孙丽(p08,第2版)" in out
+    assert FileRepository(demo, writable=False).badge_versions()["p08"] == 2
+
+
+def test_a_shared_name_is_refused_with_both_ids_and_nothing_is_issued(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    twin_zhang_wei(demo)
+    code, out, err = run(capsys, "--data", str(demo), "badges", "--reissue", "张伟")
+    assert code == 2 and out == ""
+    assert "有 2 人名叫“张伟”" in err and "编号" in err
+    assert "p08  张伟  第一党小组 · 生产一车间" in err
+    assert "p11  张伟  第二党小组 · 生产二车间" in err
+    assert FileRepository(demo, writable=False).badge_versions() == {}
+    assert not list(tmp_path.glob("*.html"))
+    code, out, err = run(capsys, "--data", str(demo), "badges", "--reissue", "p11")
+    assert code == 0 and "补发(旧卡已失效):张伟(p11,第1版)" in out
+
+
+def test_an_unknown_name_lists_the_people(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "--data", str(demo), "--lang", "en", "badges", "--reissue", "孙立")
+    assert code == 2
+    assert "no one is called or has the id '孙立'" in err
+    assert err.splitlines()[1].split()[:2] == ["p08", "孙丽"]  # the likeliest first
 
 
 def test_an_empty_data_directory_says_what_to_do(

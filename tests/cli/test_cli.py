@@ -7,10 +7,12 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from storage import FileRepository
 from tui.cli import main
 from tui.start import ZONE_PATH
 
@@ -113,6 +115,28 @@ def test_check_prints_each_finding_with_the_seeds_words(
     assert "[G1] error" in out and "findings as of 2026-11-26" in out
 
 
+def test_english_findings_name_their_meetings_and_tasks_in_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "第一党小组 2026年4月3日会议" in an English report: only the group's
+    name and what people typed stay Chinese."""
+    data = tmp_path / "data"
+    run(capsys, "--data", str(data), "demo")
+    _, out, _ = run(capsys, "--data", str(data), "--lang", "en", "check", "--json")
+    findings = json.loads(out)
+    m5 = next(f for f in findings if f["rule"] == "M5")
+    assert m5["subject"] == m5["subject_en"] == "第一党小组 meeting of 3 April 2026"
+    assert m5["subject_zh"] == "第一党小组 2026年4月3日会议"
+    a3 = next(f for f in findings if f["rule"] == "A3")
+    assert a3["subject"].endswith(" (高峰)")  # English brackets around the assignee
+    _, text, _ = run(capsys, "--data", str(data), "--lang", "en", "check")
+    assert "! [M5] warning · 第一党小组 meeting of 3 April 2026" in text
+    heads = [line for line in text.splitlines() if line.startswith(("✗ [", "! [", "· ["))]
+    assert heads and not any("日会议" in line or "日生活会" in line for line in heads)
+    _, text, _ = run(capsys, "--data", str(data), "check")
+    assert "! [M5] 警告 · 第一党小组 2026年4月3日会议" in text  # Chinese unchanged
+
+
 def test_check_as_of_another_day(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     run(capsys, "--data", str(data), "demo")
@@ -172,13 +196,149 @@ def test_import_a_gbk_roster(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "新增 5 人" in out
 
 
-def test_a_bad_row_stops_the_import_and_nothing_changes(
+def test_import_a_gb18030_roster_with_a_rare_character(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(ROSTER.replace("赵磊", "赵𠀀").encode("gb18030"))  # 𠀀: not in GBK
+    data = tmp_path / "d"
+    code, _, err = run(capsys, "--data", str(data), "import", str(roster))
+    assert code == 0, err
+    org = FileRepository(data, writable=False).organisation()
+    assert org is not None and "赵𠀀" in {p.name for p in org.people}
+
+
+def roster_workbook(path: Path) -> None:
+    """The roster as an office's Excel keeps it: typed cells, as openpyxl writes them."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(
+        ["姓名", "党员编号", "党小组", "身份", "组长", "手机", "小组成立日期", "小组上报日期"]
+    )
+    sheet.append(["王建国", 2019001, "第一党小组", "正式党员", "是", 13805710002,
+                  datetime(2023, 3, 1), date(2023, 3, 20)])  # fmt: skip
+    sheet.append(["李红", 2019002.0, "第一党小组", "正式党员", False, None, None, None])
+    sheet.append([None] * 8)  # a blank row, as sheets have
+    sheet.append(["刘䶮", "DY003", "第一党小组", "预备党员", None, None, None, None])
+    book.create_sheet("说明").append(["这一页不是名册"])  # only the first sheet is read
+    book.save(path)
+
+
+def test_import_an_xlsx_roster_with_numbers_and_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = tmp_path / "名册.xlsx"
+    roster_workbook(roster)
+    data = tmp_path / "d"
+    code, out, err = run(capsys, "--data", str(data), "import", str(roster))
+    assert code == 0, err
+    assert "新增 3 人" in out and "新建党小组 1 个" in out
+    org = FileRepository(data, writable=False).organisation()
+    assert org is not None
+    people = {p.name: p for p in org.people}
+    assert people["王建国"].member_no == "2019001" and people["王建国"].phone == "13805710002"
+    assert people["李红"].member_no == "2019002"  # a float cell, still no ".0"
+    assert people["刘䶮"].status.value == "probationary"
+    (group,) = org.groups
+    assert (group.decided_on, group.reported_up_on) == (date(2023, 3, 1), date(2023, 3, 20))
+    assert group.leader_id == people["王建国"].id
+    # the same workbook again changes nothing
+    code, out, _ = run(capsys, "--data", str(data), "import", str(roster))
+    assert code == 0 and "新增 0 人,更新 0 人" in out
+
+
+def test_a_bad_cell_in_a_workbook_is_named_by_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["姓名", "身份"], ["张伟", "正式党员"], ["李娜", "老党员"]):
+        sheet.append(row)
+    roster = tmp_path / "r.xlsx"
+    book.save(roster)
+    code, _, err = run(capsys, "--data", str(tmp_path / "d"), "import", str(roster))
+    assert code == 2 and "第3行" in err and "老党员" in err
+    assert not (tmp_path / "d" / "org.json").exists()
+
+
+def imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A data directory holding the good ROSTER."""
     data = tmp_path / "data"
     good = tmp_path / "good.csv"
     good.write_text(ROSTER, encoding="utf-8")
-    run(capsys, "--data", str(data), "import", str(good))
+    assert run(capsys, "--data", str(data), "import", str(good))[0] == 0
+    return data
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "zh", "en"),
+    [
+        ("cut.xlsx", None, "不是完好的 Excel 工作簿", "not a sound Excel workbook"),
+        ("renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), ".xls", ".xls"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), ".xls", ".xls"),
+        ("notes.xlsx", "姓名,身份\n".encode(), "不是完好的 Excel 工作簿", "not a sound Excel"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "既不是 CSV", "neither a CSV"),
+    ],
+)
+def test_a_damaged_workbook_or_a_file_that_is_neither_is_refused(
+    name: str,
+    content: bytes | None,
+    zh: str,
+    en: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = imported(tmp_path, capsys)
+    before = snapshot(data)
+    bad = tmp_path / name
+    if content is None:  # a workbook cut short, as by a broken download
+        roster_workbook(bad)
+        bad.write_bytes(bad.read_bytes()[:1500])
+    else:
+        bad.write_bytes(content)
+    code, out, err = run(capsys, "--data", str(data), "import", str(bad))
+    assert code == 2 and out == ""
+    assert zh in err and "未导入" in err and "Traceback" not in err
+    code, _, err = run(capsys, "--data", str(data), "--lang", "en", "import", str(bad))
+    assert code == 2 and en in err and "nothing changed" in err
+    assert snapshot(data) == before
+
+
+def test_a_workbook_cut_or_flipped_anywhere_is_read_or_refused_never_a_crash(
+    tmp_path: Path,
+) -> None:
+    from rules.roster import RosterError
+    from tui.roster_file import read_roster
+
+    good = tmp_path / "r.xlsx"
+    roster_workbook(good)
+    data = good.read_bytes()
+    assert len(read_roster(data, good.name)) == 3
+    damaged = [data[:cut] for cut in range(4, len(data), max(1, len(data) // 40))]
+    damaged += [
+        data[:at] + bytes([data[at] ^ 0x5A]) + data[at + 1 :]
+        for at in range(30, len(data), max(1, len(data) // 40))
+    ]
+    refused = 0
+    for broken in damaged:
+        try:
+            read_roster(broken, good.name)
+        except RosterError as error:
+            refused += 1
+            assert error.message("zh") and error.message("en")
+    assert refused > len(damaged) // 2
+
+
+def test_a_bad_row_stops_the_import_and_nothing_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = imported(tmp_path, capsys)
     before = snapshot(data)
     bad = tmp_path / "bad.csv"
     lines = ROSTER.splitlines()
@@ -330,3 +490,50 @@ def test_the_kiosk_finds_its_time_zone_without_python_s_build_variables(tmp_path
     lines = result.stdout.splitlines()
     assert lines[0] == f"{(mine,)} False True"
     assert lines[1] == "8:00:00"  # from the tzdata package
+
+
+# --------------------------------------------------------------------------
+# a reader that goes away (| head)
+
+
+@pytest.mark.parametrize(
+    "command", [["check", "--json"], ["check"], ["verify"], ["verify", "--json"]]
+)
+def test_a_closed_pipe_ends_quietly(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``xiaozu check --json | head -1``: the reader closed its end before
+    xiaozu wrote; no traceback, the status a shell gives for SIGPIPE."""
+    data = tmp_path / "data"
+    assert run(capsys, "--data", str(data), "demo")[0] == 0
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before a byte is written
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui.start", "--data", str(data), *command],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+    finally:
+        os.close(writer)
+    assert result.stderr == ""
+    assert result.returncode == 141
+
+
+def test_head_of_the_findings_is_the_first_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same through a real ``head -1`` (how much is written before head
+    leaves varies; the stderr must be empty either way)."""
+    data = tmp_path / "data"
+    assert run(capsys, "--data", str(data), "demo")[0] == 0
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    shell = f"{sys.executable} -m tui.start --data {data} check --json | head -1"
+    result = subprocess.run(
+        ["sh", "-c", shell], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.stdout == "[\n" and result.stderr == ""

@@ -208,7 +208,7 @@ def test_the_ledger_of_the_year_for_every_group_or_one(
     assert code == 0 and "第一党小组、第二党小组、第三党小组、第四党小组" in out
     book = load_workbook(here / "xiaozu-ledger-2026-all.xlsx")
     assert book.sheetnames[0] == "汇总"
-    assert "第四党小组-任务" in book.sheetnames
+    assert "第四党小组-后续任务" in book.sheetnames
     code, _, _ = run(
         capsys, "--data", data, "export", "ledger", "--year", "2026", "--group", "g3",
         "--out", str(here),
@@ -216,7 +216,7 @@ def test_the_ledger_of_the_year_for_every_group_or_one(
     assert code == 0
     book = load_workbook(here / "xiaozu-ledger-2026-g3.xlsx")
     assert book.sheetnames == [
-        "汇总", "第三党小组-会议", "第三党小组-出勤", "第三党小组-任务", "党费收缴"
+        "汇总", "第三党小组-会议", "第三党小组-出勤", "第三党小组-后续任务", "党费收缴"
     ]  # fmt: skip
 
 
@@ -227,7 +227,7 @@ def test_the_ledger_refuses_an_unknown_group_and_a_wrong_file_name(
     code, _, err = run(
         capsys, "--data", data, "export", "ledger", "--year", "2026", "--group", "g9"
     )
-    assert code == 2 and "没有编号为 'g9' 的党小组" in err and "g1  第一党小组" in err
+    assert code == 2 and "没有名称或编号为 'g9' 的党小组" in err and "g1  第一党小组" in err
     code, _, err = run(
         capsys, "--data", data, "export", "ledger", "--year", "2026", "--out", str(here / "x.csv")
     )
@@ -242,3 +242,37 @@ def test_export_without_data_says_what_to_do(
         capsys, "--data", str(tmp_path / "none"), "export", "ledger", "--year", "2026"
     )
     assert code == 2 and "xiaozu demo" in err
+
+
+# --------------------------------------------------------------------------
+# A group by name or id (rules.lookup)
+
+
+def test_the_ledger_and_the_dues_of_a_group_by_name(
+    demo: Path, here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(demo)
+    code, _, err = run(
+        capsys, "--data", data, "export", "ledger", "--year", "2026", "--group", "第三党小组"
+    )
+    assert code == 0, err
+    book = load_workbook(here / "xiaozu-ledger-2026-g3.xlsx")
+    assert book.sheetnames[1].startswith("第三党小组")
+    code, _, err = run(
+        capsys, "--data", data, "export", "dues", "--year", "2026", "--group", "第三党小组"
+    )
+    assert code == 0, err
+    lines = (here / "xiaozu-dues-2026-g3.csv").read_text("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 5 + 1 and all(line.startswith("第三党小组") for line in lines[1:-1])
+
+
+@pytest.mark.parametrize("kind", ["ledger", "dues"])
+def test_an_unknown_group_name_is_refused_listing_the_groups(
+    kind: str, demo: Path, here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        capsys, "--data", str(demo), "export", kind, "--year", "2026", "--group", "第九党小组"
+    )
+    assert code == 2
+    assert "没有名称或编号为 '第九党小组' 的党小组" in err and "g4  第四党小组" in err
+    assert list(here.iterdir()) == []

@@ -4,6 +4,7 @@ of xiaozu can add its own sheet."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -35,7 +36,7 @@ def _day(value: object) -> date:
 
 def test_the_meetings_sheet_counts_match_the_data(example: Example) -> None:
     book = _open(example)
-    assert book.sheetnames == ["汇总", "第二党小组-会议", "第二党小组-出勤", "第二党小组-任务"]
+    assert book.sheetnames == ["汇总", "第二党小组-会议", "第二党小组-出勤", "第二党小组-后续任务"]
     rows = _rows(book["第二党小组-会议"])
     meetings = [
         m for m in example.records.meetings if m.group_id == "g2" and m.held_on.year == 2026
@@ -82,7 +83,9 @@ def test_the_attendance_grid_has_a_cell_per_person_and_meeting(example: Example)
     assert grid["郑红梅"][column] == "请假:病假"
     assert str(grid["黄晓东"][column]).startswith("缺席:未请假")
     assert grid["张海涛"][column] == "出席"
-    assert grid["曹玉兰"][1] == "列席" and grid["曹玉兰"][column] == "出席"
+    assert grid["曹玉兰"][1] == "列席·群众" and grid["曹玉兰"][column] == "出席"
+    # a member's status as the roster has it: a probationary member is 预备党员
+    assert grid["黄晓东"][1] == "预备党员" and grid["张海涛"][1] == "正式党员"
     # Each person's totals agree with the cells.
     held = header[2:-4]
     for name, row in grid.items():
@@ -95,7 +98,10 @@ def test_the_attendance_grid_has_a_cell_per_person_and_meeting(example: Example)
 
 
 def test_the_tasks_sheet_lists_who_what_due_status_and_closed(example: Example) -> None:
-    rows = _rows(_open(example)["第二党小组-任务"])
+    """Named as the kiosk's tasks screen names them (后续任务; 期限, 状态 未完成 …)."""
+    sheet = _open(example)["第二党小组-后续任务"]
+    assert sheet.cell(1, 1).value == "第二党小组 2026年后续任务落实情况(A3)"
+    rows = _rows(sheet)
     g2 = {m.id for m in example.records.meetings if m.group_id == "g2" and m.held_on.year == 2026}
     tasks = [t for t in example.tasks if t.meeting_id in g2]
     assert len(rows) == len(tasks)
@@ -103,12 +109,14 @@ def test_the_tasks_sheet_lists_who_what_due_status_and_closed(example: Example) 
     for task in tasks:
         row = next(r for r in rows if r["任务"] == task.what)
         assert row["负责人"] == names[task.assignee_id]
-        assert _day(row["完成期限"]) == task.due
+        assert _day(row["期限"]) == task.due
         if task.status is TaskStatus.DONE:
             assert row["状态"] == "已完成"
             assert _day(row["完成日期"]) == task.done_at.astimezone(TZ).date()  # type: ignore[union-attr]
         else:
-            assert row["状态"] in ("进行中", "逾期未完成") and row["完成日期"] is None
+            overdue = f"已逾期{(NOW.date() - task.due).days}天"
+            assert row["状态"] == ("未完成" if task.due >= NOW.date() else overdue)
+            assert row["完成日期"] is None
 
 
 def test_the_summary_adds_up_every_group(example: Example) -> None:
@@ -129,3 +137,38 @@ def test_another_part_adds_its_sheet_through_the_hook(example: Example) -> None:
     book = _open(example, extra=[dues])
     assert book.sheetnames[-1] == "党费"
     assert book["党费"].cell(FIRST_ROW, 1).value == "张海涛"
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def test_an_english_ledger_is_english_wherever_xiaozu_writes_the_words(example: Example) -> None:
+    """Only what people typed (names, topics, places, reasons) stays Chinese."""
+    ledger = Ledger(example.records, 2026, ("g1", "g2"), NOW, TZ, "en")
+    book = load_workbook(BytesIO(ledger_xlsx(ledger)))
+    org = example.org
+    names = sorted([org.branch.name, *(g.name for g in org.groups)], key=len, reverse=True)
+
+    def words(text: object) -> str:
+        text = str(text or "")
+        for name in names:
+            text = text.replace(name, "")
+        return text
+
+    assert book.sheetnames[-1] == "第二党小组 follow-up tasks"
+    for sheet in book.worksheets:
+        assert not _CJK.search(words(sheet.title)), sheet.title
+        assert not _CJK.search(words(sheet.cell(1, 1).value)), sheet.cell(1, 1).value
+        for cell in sheet[2]:
+            assert not _CJK.search(str(cell.value or "")), (sheet.title, cell.value)
+    grid = book["第二党小组 attendance"]
+    people = {r[0]: r for r in grid.iter_rows(min_row=FIRST_ROW, values_only=True)}
+    assert people["黄晓东"][1] == "probationary member"
+    assert people["曹玉兰"][1] == "guest · non-member"
+    for row in people.values():  # 出席 / 请假:reason … in English, the reason as typed
+        for value in row[2:-4]:
+            assert not _CJK.search(str(value or "").split(":")[0]), value
+    for row in _rows(book["第二党小组 meetings"]):
+        assert not _CJK.search(f"{row['Kind']} {row['Status']}"), row
+    for row in _rows(book["第二党小组 follow-up tasks"]):
+        assert not _CJK.search(str(row["State"])), row

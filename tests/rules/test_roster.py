@@ -26,6 +26,7 @@ from rules.roster import (
     RosterRow,
     apply_roster,
     parse_roster,
+    parse_roster_cells,
 )
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rosters"
@@ -431,6 +432,42 @@ def test_gbk_is_read() -> None:
         MemberStatus.PROBATIONARY,
         "财务科",
     )
+
+
+def test_gb18030_is_read_with_names_outside_gbk() -> None:
+    """Excel on a Chinese Windows saves "CSV" in GB18030; a rare character of
+    a name (𠀀, 䶮) has no GBK code and only GB18030 encodes it."""
+    for rare in ("𠀀", "䶮"):
+        with pytest.raises(UnicodeEncodeError):
+            rare.encode("gbk")
+    data = csv_bytes(
+        "姓名,身份,部门", "刘䶮,正式党员,财务科", "王𠀀,预备党员,技术科", encoding="gb18030"
+    )
+    rows = parse_roster(data)
+    assert [(r.name, r.department) for r in rows] == [("刘䶮", "财务科"), ("王𠀀", "技术科")]
+    assert rows[1].status is MemberStatus.PROBATIONARY
+
+
+def test_a_roster_is_parsed_from_cells_as_from_csv() -> None:
+    """What a workbook's sheet gives (tui.roster_file) is parsed like CSV."""
+    cells = [(1, ["姓名", "身份", "党员编号", ""]), (2, ["张伟", "正式党员", "2019001", ""])]
+    assert parse_roster_cells(cells) == parse_roster(
+        csv_bytes("姓名,身份,党员编号", "张伟,正式党员,2019001")
+    )
+    with pytest.raises(RosterError) as caught:
+        parse_roster_cells([(1, ["姓名", "身份"]), (2, ["", ""]), (3, ["李娜", "党员"])])
+    assert caught.value.line == 3
+
+
+def test_a_title_row_above_the_columns_is_named_as_such() -> None:
+    error = parse_error(csv_bytes("机关党支部党员名册,,", "姓名,身份,部门", "张伟,正式党员,财务科"))
+    assert error.line == 1
+    assert "删除标题行" in error.reason_zh and "delete the title row" in error.reason_en
+
+
+def test_an_error_about_the_whole_file_names_no_line() -> None:
+    error = RosterError(0, "文件已损坏。", "the file is damaged.")
+    assert (error.message("zh"), error.message("en")) == ("文件已损坏。", "the file is damaged.")
 
 
 def test_member_numbers_of_non_members_are_kept() -> None:

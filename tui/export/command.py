@@ -26,9 +26,10 @@ from typing import TextIO
 
 from rules import flow
 from rules.flow import FlowError
+from rules.lookup import LookupProblem, find_group
 from rules.models import Meeting, Organisation, Step
 from storage import DataDirBusy, FileRepository, StorageWriteError
-from tui.cli_text import no_data, unknown_group
+from tui.cli_text import lookup_failed, no_data
 from tui.env import KioskEnv
 from tui.export.dues import add_dues_kind, dues_sheet_writer
 from tui.export.files import (
@@ -104,7 +105,9 @@ def add_ledger_kind(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) 
         " reported dates), attendance person by meeting, and the follow-up tasks.",
     )
     ledger.add_argument("--year", type=int, required=True, metavar="Y", help="the year")
-    ledger.add_argument("--group", metavar="G", help="one group's id (default: every group)")
+    ledger.add_argument(
+        "--group", metavar="G", help="one group, by name or id (default: every group)"
+    )
     ledger.add_argument(
         "--out",
         type=Path,
@@ -285,17 +288,21 @@ def cmd_export_ledger(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> i
         return _fail(
             env, env.t(f"xiaozu: 年份不对:{args.year}", f"xiaozu: not a year: {args.year}")
         )
-    records = repo.records()
+    group_id = None
     if args.group is not None:
-        if org.group(args.group) is None:
-            return _fail(env, unknown_group(env, org, args.group))
-        group_ids: tuple[str | None, ...] = (args.group,)
+        try:
+            group_id = find_group(org, args.group).id
+        except LookupProblem as unknown:
+            return _fail(env, lookup_failed(env, unknown))
+    records = repo.records()
+    if group_id is not None:
+        group_ids: tuple[str | None, ...] = (group_id,)
     else:
         in_year = {m.group_id for m in records.meetings if m.held_on.year == args.year}
         group_ids = tuple(g.id for g in org.groups if g.active or g.id in in_year)
         if None in in_year or not group_ids:
             group_ids = (*group_ids, None)  # the member congress of a branch without groups
-    path = target_path(args.out, Path.cwd(), ledger_file_name(args.year, args.group))
+    path = target_path(args.out, Path.cwd(), ledger_file_name(args.year, group_id))
     if path.suffix.lower() != ".xlsx":
         return _fail(
             env,

@@ -46,7 +46,9 @@ def add_dues_kind(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         " owed. UTF-8 with a BOM, so Excel shows the Chinese.",
     )
     dues.add_argument("--year", type=int, required=True, metavar="Y", help="the year")
-    dues.add_argument("--group", metavar="G", help="one group's id (default: every group)")
+    dues.add_argument(
+        "--group", metavar="G", help="one group, by name or id (default: every group)"
+    )
     dues.add_argument(
         "--out",
         type=Path,
@@ -57,7 +59,8 @@ def add_dues_kind(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def cmd_export_dues(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
-    from tui.cli_text import no_data, unknown_group
+    from rules.lookup import LookupProblem, find_group
+    from tui.cli_text import lookup_failed, no_data
     from tui.export.command import unwritable
 
     repo = FileRepository(env.data_dir, writable=False)
@@ -66,9 +69,12 @@ def cmd_export_dues(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int
         return _fail(no_data(env))
     if not 1900 <= args.year <= 9999:
         return _fail(env.t(f"xiaozu: 年份不对:{args.year}", f"xiaozu: not a year: {args.year}"))
-    if args.group is not None and org.group(args.group) is None:
-        return _fail(unknown_group(env, org, args.group))
-    path = target_path(args.out, Path.cwd(), dues_file_name(args.year, args.group))
+    try:  # by name or id
+        group = find_group(org, args.group) if args.group is not None else None
+    except LookupProblem as unknown:
+        return _fail(lookup_failed(env, unknown))
+    group_id = group.id if group else None
+    path = target_path(args.out, Path.cwd(), dues_file_name(args.year, group_id))
     if path.suffix.lower() != ".csv":
         return _fail(
             env.t(
@@ -81,12 +87,11 @@ def cmd_export_dues(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int
     if problem:
         return _fail(problem)
     today = env.now().astimezone(env.tz).date()
-    rows = ledger_rows(repo.dues(), org, args.year, today, args.group, env.lang)
+    rows = ledger_rows(repo.dues(), org, args.year, today, group_id, env.lang)
     try:
         write_export(path, ledger_csv(rows))
     except StorageWriteError as error:
         return _fail(f"xiaozu: {error.message(env.lang)}")
-    group = org.group(args.group) if args.group else None
     whose = group.name if group else org.branch.name
     print(
         env.t(

@@ -4,8 +4,10 @@ One summary sheet, then for each group three sheets: its meetings (date,
 kind, topics, place, chair, recorder, expected / present / late / on leave /
 absent, status — held, postponed with the reason, planned, or a month with
 no meeting at all (M1) — and the dates the minutes were checked (A1) and
-reported (A2)); attendance, person by meeting (a grid, with each person's
-totals); the follow-up tasks (A3: who, what, due, status, closed).
+reported (A2)); attendance, person by meeting (a grid, each person's status
+— 正式党员, 预备党员, or 列席 for a guest — and totals); the follow-up tasks
+(后续任务, A3, named as the kiosk's tasks screen names them: meeting, who,
+task, due, state, closed, last progress).
 
 Another part of xiaozu adds its own sheets (party dues: 按时收缴党费) by
 putting a writer in ``EXTRA_SHEET_WRITERS``: a function given the workbook and
@@ -25,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from rules.groups import STATUS_LABELS
 from rules.minutes import meeting_members
 from rules.models import (
     AttendanceStatus,
@@ -102,6 +105,10 @@ LedgerSheetWriter = Callable[[Workbook, Ledger], None]
 
 #: Writers of further sheets, called in order after the groups' sheets.
 EXTRA_SHEET_WRITERS: list[LedgerSheetWriter] = []
+
+#: What the kiosk's tasks screen calls a follow-up task (A3), so that the
+#: ledger's sheets and columns say the same (tui/screens/tasks.py).
+TASKS = ("后续任务", "Follow-up tasks")
 
 HEADER_ROW = 2
 FIRST_ROW = 3
@@ -228,7 +235,7 @@ def _summary(book: Workbook, ledger: Ledger) -> None:
             t("应到人次", "Expected (person-meetings)"),
             t("实到人次", "Present (person-meetings)"),
             t("出席率", "Attendance"),
-            t("会后任务", "Tasks"),
+            t(*TASKS),
             t("已完成", "Done"),
             t("未完成", "Open"),
         ],
@@ -354,7 +361,7 @@ def _attendance_sheet(book: Workbook, ledger: Ledger, group_id: str | None) -> N
             people.setdefault(member.id, member)
         for recorded in meeting.attendance:
             people.setdefault(recorded.person_id, org.person(recorded.person_id))
-    header = [t("姓名", "Name"), t("身份", "Role")]
+    header = [t("姓名", "Name"), t("身份", "Status")]
     header += [(m.started_at or m.planned_at).astimezone(ledger.tz).strftime("%m-%d") for m in held]
     header += [t("出席", "Present"), t("迟到", "Late"), t("请假", "On leave"), t("缺席", "Absent")]
     sheet = ledger.sheet(
@@ -383,8 +390,7 @@ def _attendance_sheet(book: Workbook, ledger: Ledger, group_id: str | None) -> N
             if person_id not in member_ids and record is None:
                 text = None
             sheet.cell(row, column, text)
-        role = t("党员", "member") if "member" in roles else t("列席", "guest")
-        sheet.cell(row, 2, role)
+        sheet.cell(row, 2, _role(ledger, person, member="member" in roles))
         end = 3 + len(held)
         sheet.cell(row, end, tally[AttendanceStatus.PRESENT] + tally[AttendanceStatus.LATE])
         sheet.cell(row, end + 1, tally[AttendanceStatus.LATE])
@@ -393,22 +399,35 @@ def _attendance_sheet(book: Workbook, ledger: Ledger, group_id: str | None) -> N
     _widths(sheet, [10, 8] + [12] * len(held) + [6, 6, 6, 6])
 
 
+def _role(ledger: Ledger, person: Person | None, *, member: bool) -> str:
+    """正式党员 / 预备党员 for a member, 列席·群众 … for a guest, as the kiosk's
+    roster writes them."""
+    status = ledger.t(*STATUS_LABELS[person.status]) if person is not None else ""
+    if member:
+        return status or ledger.t("党员", "member")
+    guest = ledger.t("列席", "guest")
+    return f"{guest}{ledger.t('·', ' · ')}{status}" if status else guest
+
+
 def _tasks_sheet(book: Workbook, ledger: Ledger, group_id: str | None) -> None:
     t = ledger.t
     name = ledger.group_name(group_id)
     today = ledger.now.astimezone(ledger.tz).date()
     sheet = ledger.sheet(
         book,
-        t(f"{name}-任务", f"{name} tasks"),
-        t(f"{name} {ledger.year}年会后任务落实情况", f"{name} — follow-up tasks {ledger.year}"),
+        t(f"{name}-{TASKS[0]}", f"{name} {TASKS[1].lower()}"),
+        t(
+            f"{name} {ledger.year}年{TASKS[0]}落实情况(A3)",
+            f"{name} — {TASKS[1].lower()} {ledger.year} (A3)",
+        ),
         [
-            t("会议日期", "Meeting"),
+            t("会议", "Meeting"),
             t("负责人", "Who"),
-            t("任务", "What"),
-            t("完成期限", "Due"),
-            t("状态", "Status"),
+            t("任务", "Task"),
+            t("期限", "Due"),
+            t("状态", "State"),
             t("完成日期", "Closed"),
-            t("最新进展", "Latest progress"),
+            t("最新进展", "Last progress"),
         ],
     )
     meetings = ledger.meetings(group_id)
@@ -417,9 +436,10 @@ def _tasks_sheet(book: Workbook, ledger: Ledger, group_id: str | None) -> None:
         if task.status is TaskStatus.DONE:
             status = t("已完成", "done")
         elif task.due < today:
-            status = t("逾期未完成", "overdue")
+            days = (today - task.due).days
+            status = t(f"已逾期{days}天", f"{days} days overdue")
         else:
-            status = t("进行中", "open")
+            status = t("未完成", "open")
         latest = task.notes[-1].text if task.notes else None
         values: list[object] = [
             (by_id[task.meeting_id].started_at or by_id[task.meeting_id].planned_at)
