@@ -329,6 +329,18 @@ def newest_link(meeting: Meeting) -> SealHead | None:
     return best
 
 
+def chain_heads(meetings: Iterable[Meeting]) -> dict[str | None, SealHead]:
+    """Each group's newest link among ``meetings`` (what org.json keeps as
+    the heads, for records that are whole)."""
+    heads: dict[str | None, SealHead] = {}
+    for meeting in meetings:
+        link = newest_link(meeting)
+        current = heads.get(meeting.group_id)
+        if link is not None and (current is None or link.index > current.index):
+            heads[meeting.group_id] = link
+    return heads
+
+
 # --------------------------------------------------------------------------
 # Verifying
 

@@ -21,7 +21,7 @@ from rules.seal import (
     Reason,
     SealHead,
     Verification,
-    newest_link,
+    chain_heads,
     seal_meeting,
     seal_on_save,
     sealed_content,
@@ -38,13 +38,7 @@ def demo_meetings() -> tuple[Meeting, ...]:
 
 
 def heads_of(meetings: tuple[Meeting, ...] | list[Meeting]) -> dict[str | None, SealHead]:
-    heads: dict[str | None, SealHead] = {}
-    for meeting in meetings:
-        link = newest_link(meeting)
-        current = heads.get(meeting.group_id)
-        if link is not None and (current is None or link.index > current.index):
-            heads[meeting.group_id] = link
-    return heads
+    return chain_heads(meetings)
 
 
 def g1(meetings: tuple[Meeting, ...] | list[Meeting]) -> list[Meeting]:

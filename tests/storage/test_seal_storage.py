@@ -14,7 +14,7 @@ import pytest
 from rules import flow
 from rules.models import Meeting, Step, TaskAsSet
 from rules.seal import MUTABLE_AFTER_FINAL as SEALED_AFTER_FINAL
-from rules.seal import SealHead, newest_link, seal_meeting, seal_on_save, verify
+from rules.seal import SealHead, chain_heads, seal_meeting, seal_on_save, verify
 from storage import FinalisedRecordError, Repository
 from storage.codec import structure, unstructure
 from storage.repository import MUTABLE_AFTER_FINAL, FileRepository
@@ -105,23 +105,13 @@ def _v1_meetings(name: str) -> list[Meeting]:
     return [structure(doc, Meeting, where=name, label="meeting") for doc in documents]
 
 
-def _heads(meetings: list[Meeting]) -> dict[str | None, SealHead]:
-    heads: dict[str | None, SealHead] = {}
-    for meeting in meetings:
-        link = newest_link(meeting)
-        current = heads.get(meeting.group_id)
-        if link is not None and (current is None or link.index > current.index):
-            heads[meeting.group_id] = link
-    return heads
-
-
 @pytest.mark.parametrize("name", ["demo", "ten_years_2"])
 def test_seals_made_before_the_new_fields_still_verify(name: str) -> None:
     meetings = _v1_meetings(name)
     assert len(meetings) > 40
     # The files have none of the fields added since; they read as defaults.
     assert all(m.tasks_set == () and m.signin_opened_at is None for m in meetings)
-    result = verify(meetings, _heads(meetings))
+    result = verify(meetings, chain_heads(meetings))
     assert result.ok, result.problems
     assert result.sealed >= len(meetings)
 
