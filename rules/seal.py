@@ -36,7 +36,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, Field, dataclass, fields, is_dataclass, replace
 from datetime import date, datetime
 from enum import Enum, StrEnum
-from functools import cache
 from typing import Any
 
 from rules.models import (
@@ -144,16 +143,21 @@ def _default_of(field: Field[Any]) -> Any:
     return _ALWAYS  # a required field: there is no default to leave out
 
 
-@cache
+_PLANS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
 def _field_plan(cls: type) -> tuple[tuple[str, Any], ...]:
     """Each field of ``cls`` with the default that leaves it out of the
     hashed form (``_ALWAYS``: never left out). A subclass goes by the entry
     of the record type it extends; a type with no entry hashes every field."""
-    frozen = next((V1_FIELDS[base] for base in cls.__mro__ if base in V1_FIELDS), None)
-    return tuple(
-        (f.name, _ALWAYS if frozen is None or f.name in frozen else _default_of(f))
-        for f in fields(cls)
-    )
+    plan = _PLANS.get(cls)
+    if plan is None:
+        frozen = next((V1_FIELDS[base] for base in cls.__mro__ if base in V1_FIELDS), None)
+        plan = _PLANS[cls] = tuple(
+            (f.name, _ALWAYS if frozen is None or f.name in frozen else _default_of(f))
+            for f in fields(cls)
+        )
+    return plan
 
 
 def _sealed_fields(value: Any) -> dict[str, Any]:
