@@ -476,11 +476,13 @@ def _opinion(
             raise FlowError(
                 "L3",
                 "只有受支委会委托的支部书记或支委才能代表支委会发言;否则只能代表个人意见。"
-                "委托在会前准备的计划页登记:列席人员一栏中选中此人,按 D 标为受支委会委托。",
+                "委托在会前登记:首页按 P 打开会议计划,在「受支委会委托代表支委会发言」"
+                "一栏勾选此人(会议开始后不能再改,本次记为个人意见)。",
                 "Only a secretary or committee member delegated by the committee speaks for"
-                " it; otherwise the words are a personal opinion. Delegation is marked before"
-                " the meeting on the plan screen: select the person among the guests and"
-                " press D (delegated by the committee).",
+                " it; otherwise the words are a personal opinion. Delegation is granted"
+                " before the meeting: on the home screen press P (plan) and tick the person"
+                " under 'Delegated by the branch committee' (it cannot change once the"
+                " meeting started; record this as a personal opinion).",
             )
     return Opinion(
         speaker_id=speaker_id, topic_index=index, text=text.strip(), capacity=capacity, at=at

@@ -362,7 +362,7 @@ def test_an_opinion_is_edited_or_deleted_until_finalising() -> None:
     assert absent.value.rule == "M6"
     with pytest.raises(FlowError) as l3:
         flow.edit_opinion(m, ORG, 0, "p2", "代表支委会", capacity=Capacity.COMMITTEE)
-    assert l3.value.rule == "L3" and "D" in l3.value.message_en
+    assert l3.value.rule == "L3" and "press P (plan)" in l3.value.message_en
     assert flow.delete_opinion(m, 1).opinions == m.opinions[:1]
     # Past the discussion a topic keeps at least one opinion (R2).
     summary = flow.advance(m, ORG)
