@@ -98,6 +98,12 @@ def _in_step(meeting: Meeting, *steps: Step) -> None:
         )
 
 
+def can_correct(meeting: Meeting, first: Step) -> None:
+    """Raise FlowError unless what step ``first`` records can still be
+    corrected: the meeting has reached it and the minutes are not final."""
+    _from_step(meeting, first)
+
+
 def _from_step(meeting: Meeting, first: Step) -> None:
     """The meeting has reached ``first`` (what that step records can be
     corrected from then on) and its minutes are not final."""

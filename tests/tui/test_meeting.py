@@ -350,7 +350,7 @@ async def test_the_leader_runs_a_whole_meeting_step_by_step(
             (SECRETARY, "向党支部汇报整改清单")
         ]
         assert record.complete
-        await pilot.press("ctrl+f")
+        await pilot.press("ctrl+f", "enter")  # asks first: confirm
         await pilot.pause()
         assert kiosk_of(app).meeting(G1_NEXT).step is Step.FINALISED
         assert "已定稿" in text(app, "#record-state") and "只读" in text(app, "#record-state")
@@ -418,7 +418,7 @@ async def test_finalised_minutes_are_read_only(
     async with app.run_test(size=(80, 24)) as pilot:
         await unlocked(app, pilot, LEADER_G1, "g1")
         await run_to_record(app, pilot)
-        await pilot.press("ctrl+f")
+        await pilot.press("ctrl+f", "enter")  # asks first: confirm
         await pilot.pause()
         screen = screen_of(app)
         final = kiosk_of(app).meeting(G1_NEXT)
