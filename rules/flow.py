@@ -30,6 +30,7 @@ from rules.models import (
     Capacity,
     FollowUpTask,
     Meeting,
+    NoticeAsSent,
     Opinion,
     Organisation,
     Postponement,
@@ -172,7 +173,8 @@ def record_notice(meeting: Meeting, sent_at: datetime) -> Meeting:
             "通知须写明时间、地点、议题和要求:请先填写地点和议题。",
             "A notice states time, place, topic and requirements: fill in place and topics first.",
         )
-    return replace(meeting, notice_sent_at=sent_at)
+    said = NoticeAsSent(meeting.planned_at, meeting.place, meeting.topics)
+    return replace(meeting, notice_sent_at=sent_at, notice_as_sent=said)
 
 
 def postpone(meeting: Meeting, reason: str, now: datetime, new_date: date | None = None) -> Meeting:

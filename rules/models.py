@@ -257,6 +257,16 @@ class Addendum:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeAsSent:
+    """What the notice said when it went out (M5: 时间、地点、议题): a
+    change of the plan afterwards makes the notice out of date."""
+
+    planned_at: datetime
+    place: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TaskAsSet:
     """A follow-up task as the meeting set it (会后任务: who, what, by when),
     frozen into the minutes when they are finalised. What happens to the
@@ -319,6 +329,9 @@ class Meeting:
     # When sign-in was opened (it may open before the start; None: it opened
     # with the start, as before this field).
     signin_opened_at: datetime | None = None
+    # What the notice said when it was recorded as sent (None: before this
+    # field, or not sent).
+    notice_as_sent: NoticeAsSent | None = None
 
     @property
     def postponed(self) -> bool:

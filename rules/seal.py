@@ -45,6 +45,7 @@ from rules.models import (
     ElectionRound,
     Guest,
     Meeting,
+    NoticeAsSent,
     Opinion,
     Postponement,
     Seal,
@@ -128,8 +129,10 @@ V1_FIELDS: dict[type, frozenset[str]] = {
         }
     ),
     VoteCount: frozenset({"candidate_id", "votes"}),
-    # New since v1, sealed from its first use (the tasks as set, 会后任务).
+    # New since v1, sealed from their first use: the tasks as set (会后任务),
+    # what the notice said.
     TaskAsSet: frozenset({"task_id", "assignee_id", "what", "due"}),
+    NoticeAsSent: frozenset({"planned_at", "place", "topics"}),
 }
 
 _ALWAYS = object()  # a field hashed whatever it holds

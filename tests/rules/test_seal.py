@@ -13,7 +13,7 @@ import pytest
 
 from rules import flow
 from rules.demo import demo_branch
-from rules.models import AttendanceStatus, Meeting, Seal, Step, TaskAsSet
+from rules.models import AttendanceStatus, Meeting, NoticeAsSent, Seal, Step, TaskAsSet
 from rules.seal import (
     MUTABLE_AFTER_FINAL,
     V1_FIELDS,
@@ -84,14 +84,15 @@ def test_the_demo_s_finalised_minutes_are_sealed_and_verify(
 def test_every_field_but_those_that_may_change_after_finalising_is_sealed() -> None:
     # A field added to Meeting later is sealed without anyone listing it: the
     # fields sealing began with always, a newer one once it holds something.
-    # (Changed with tasks_set / signin_opened_at: at their defaults they are
+    # (Changed with tasks_set / signin_opened_at / notice_as_sent: at their defaults they are
     # left out, so seals made before them keep verifying.)
     names = {f.name for f in dataclasses.fields(Meeting)}
     meeting = Meeting(id="m", group_id="g1", planned_at=NOW)
     assert set(sealed_content(meeting)) == V1_FIELDS[Meeting] - MUTABLE_AFTER_FINAL - {"seal"}
     assert {"attendance", "opinions", "summary", "finalised_at"} <= set(sealed_content(meeting))
     task = TaskAsSet("t1", "p1", "写心得", NOW.date())
-    full = replace(meeting, tasks_set=(task,), signin_opened_at=NOW)
+    said = NoticeAsSent(NOW, "会议室", ("学习",))
+    full = replace(meeting, tasks_set=(task,), signin_opened_at=NOW, notice_as_sent=said)
     assert set(sealed_content(full)) == names - MUTABLE_AFTER_FINAL - {"seal"}
     # No field sealing began with is gone or renamed (an old seal would break).
     for cls, frozen in V1_FIELDS.items():

@@ -111,6 +111,7 @@ def test_seals_made_before_the_new_fields_still_verify(name: str) -> None:
     assert len(meetings) > 40
     # The files have none of the fields added since; they read as defaults.
     assert all(m.tasks_set == () and m.signin_opened_at is None for m in meetings)
+    assert all(m.notice_as_sent is None for m in meetings)
     result = verify(meetings, chain_heads(meetings))
     assert result.ok, result.problems
     assert result.sealed >= len(meetings)

@@ -41,6 +41,7 @@ from rules.seed import RULES
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
 from tui.screens.home import KIND_LABELS
+from tui.screens.notice import out_of_date_text
 from tui.widgets.note import Note
 
 TOPIC_LINES = 3  # a third line is allowed, with the M2 warning
@@ -449,8 +450,10 @@ class PlanScreen(MeetingBoundScreen):
         name = event.input.id or ""
         if name in ("plan-date", "plan-time"):
             self._save_when()
+            self._show_topics_note()  # says, too, when the notice is out of date
         elif name == "plan-place":
             self._apply(place=event.value)
+            self._show_topics_note()
         elif name.startswith("plan-topic-"):
             self._apply(topics=self._topics())
             self._show_topics_note()
@@ -658,7 +661,11 @@ class PlanScreen(MeetingBoundScreen):
                 "warning",
             )
         else:
-            note.say()
+            stale = out_of_date_text(self.meeting, self.env)
+            if stale:
+                note.say(stale, "warning")
+            else:
+                note.say()
 
     def _show_month_boxes(self) -> None:
         meeting = self.meeting
