@@ -127,9 +127,10 @@ async def mark(
 
 
 async def choose(pilot: Pilot[None], select: Select[str], label: str) -> None:
-    """Open the focused select and move to ``label`` with the arrow keys."""
+    """Open the focused select (Space) and move to ``label`` with the arrow
+    keys; Enter picks it."""
     assert select.has_focus
-    await pilot.press("enter")
+    await pilot.press("space")
     await pilot.pause()
     overlay = select.query_one(OptionList)
     labels = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]

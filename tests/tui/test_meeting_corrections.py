@@ -16,11 +16,13 @@ from textual.widgets import DataTable, Input, Static
 
 from rules.models import AttendanceStatus, RecordedBy, Step, TaskAsSet
 from rules.seal import chain_heads, verify
-from tests.tui.conftest import LEADER_G1, Clock, saved, stored, unlocked
+from tests.tui.conftest import LEADER_G1, Clock, saved, start_meeting, stored, unlocked
 from tests.tui.test_meeting import (
+    G1,
     G1_NEXT,
     HELD_AT,
     choose,
+    everyone_present,
     kiosk_of,
     message,
     open_meeting,
@@ -229,3 +231,49 @@ async def test_starting_long_before_the_planned_time_warns_and_asks(
         await pilot.pause()
         started = kiosk.meeting(G1_NEXT)
         assert started.step is Step.ABSENTEE_REPORT and started.started_at == clock.now
+
+
+async def test_a_drop_down_never_opens_and_moves_in_one_key_press(
+    make_kiosk_app: Callable[..., XiaozuApp], clock: Clock
+) -> None:
+    clock.now = HELD_AT
+    app = make_kiosk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlocked(app, pilot, LEADER_G1, "g1")
+        await open_meeting(app, pilot)
+        await start_meeting(app, pilot)
+        await everyone_present(app, pilot, G1)
+        await pilot.press("ctrl+n", "ctrl+n")  # the discussion
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, OpinionDialog)
+        speaker = dialog.speaker
+        choices = speaker.choices()
+        assert speaker.has_focus and speaker.value == choices[0]
+        # Down changes the choice in place; the list stays closed.
+        await pilot.press("down")
+        await pilot.pause()
+        assert speaker.value == choices[1] and not speaker.expanded
+        await pilot.press("up", "up")
+        await pilot.pause()
+        assert speaker.value == choices[0] and not speaker.expanded
+        # Space opens the list (nothing moves); in it Down moves, Enter picks.
+        await pilot.press("space")
+        await pilot.pause()
+        assert speaker.expanded and speaker.value == choices[0]
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert not speaker.expanded and speaker.value == choices[2]
+        # Enter goes on to the next field, as in a text box; Tab too.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert dialog.capacity.has_focus and not dialog.capacity.expanded
+        await pilot.press("tab")
+        assert dialog.text.has_focus
+        await pilot.press(*"同意", "enter")  # Enter on the last field saves
+        await pilot.pause()
+        assert isinstance(app.screen, MeetingScreen)
+        [said] = kiosk_of(app).meeting(G1_NEXT).opinions
+        assert said.speaker_id == choices[2] and said.text == "同意"

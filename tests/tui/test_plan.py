@@ -101,7 +101,7 @@ async def test_postponing_needs_a_reason_then_a_new_meeting_is_planned(
         # R1: choose the recorder with the keyboard.
         recorder = plan.query_one("#plan-recorder", Select)
         recorder.focus()
-        await pilot.press("enter", "down", "down", "enter")
+        await pilot.press("space", "down", "down", "enter")  # open, move, pick
         await pilot.pause()
         assert recorder.value not in (Select.NULL, None)
         chosen = recorder.value

@@ -25,6 +25,7 @@ from rules.models import Capacity, FollowUpTask, Opinion
 from tui.env import KioskEnv
 from tui.labels import CAPACITY_LABELS
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.form_fields import FORM_KEYS_TEXT, FieldSelect, next_field
 
 _ENGLISH = {"dialog.save": "Save", "dialog.cancel": "Cancel"}
 
@@ -73,10 +74,7 @@ class FormDialog(ModalScreen[bool]):
         yield Footer()
 
     def keys_text(self) -> str:
-        return self.env.t(
-            "Enter 下一项/保存 · Ctrl+S 保存 · Esc 取消",
-            "Enter next/save · Ctrl+S save · Esc cancel",
-        )
+        return self.env.t(*FORM_KEYS_TEXT)
 
     def fields(self) -> ComposeResult:
         yield from ()
@@ -96,14 +94,11 @@ class FormDialog(ModalScreen[bool]):
         self.dismiss(False)
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    @on(FieldSelect.Submitted)
+    def _submitted(self, event: Input.Submitted | FieldSelect.Submitted) -> None:
         """Enter goes on to the next field; on the last one it saves."""
         event.stop()
-        inputs = list(self.query(Input))
-        if event.input is inputs[-1]:
-            self.action_save()
-        else:
-            inputs[inputs.index(event.input) + 1].focus()
+        next_field(self, event.control, self.action_save)
 
 
 class ReasonDialog(FormDialog):
@@ -132,8 +127,8 @@ class ReasonDialog(FormDialog):
 class OpinionDialog(FormDialog):
     """Who spoke, in which capacity (L3), and what they said."""
 
-    speaker = getters.query_one("#opinion-speaker", Select)
-    capacity = getters.query_one("#opinion-capacity", Select)
+    speaker = getters.query_one("#opinion-speaker", FieldSelect)
+    capacity = getters.query_one("#opinion-capacity", FieldSelect)
     text = getters.query_one("#opinion-text", Input)
 
     def __init__(
@@ -153,7 +148,7 @@ class OpinionDialog(FormDialog):
         t, editing = self.env.t, self.editing
         yield Static(t("发言人", "Speaker"), classes="dialog-label")
         ids = [pid for _, pid in self.speakers]
-        yield Select(
+        yield FieldSelect(
             self.speakers,
             allow_blank=False,
             value=editing.speaker_id if editing and editing.speaker_id in ids else Select.NULL,
@@ -161,7 +156,7 @@ class OpinionDialog(FormDialog):
             compact=True,
         )
         yield Static(t("身份", "Capacity"), classes="dialog-label")
-        yield Select(
+        yield FieldSelect(
             [(t(*CAPACITY_LABELS[c]), c.value) for c in Capacity],
             allow_blank=False,
             value=(editing.capacity if editing else Capacity.PERSONAL).value,
@@ -188,7 +183,7 @@ class OpinionDialog(FormDialog):
 class TaskDialog(FormDialog):
     """A follow-up task: who, what, by when (YYYY-MM-DD)."""
 
-    who = getters.query_one("#task-who", Select)
+    who = getters.query_one("#task-who", FieldSelect)
     what = getters.query_one("#task-what", Input)
     due = getters.query_one("#task-due", Input)
 
@@ -210,7 +205,7 @@ class TaskDialog(FormDialog):
         ids = [pid for _, pid in self.people]
         who = editing.assignee_id if editing and editing.assignee_id in ids else Select.NULL
         yield Static(t("负责人", "Who"), classes="dialog-label")
-        yield Select(self.people, allow_blank=False, value=who, id="task-who", compact=True)
+        yield FieldSelect(self.people, allow_blank=False, value=who, id="task-who", compact=True)
         yield Static(t("任务", "What"), classes="dialog-label")
         yield Input(
             editing.what if editing else "",
