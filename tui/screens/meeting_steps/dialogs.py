@@ -27,7 +27,7 @@ from tui.labels import CAPACITY_LABELS
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.form_fields import FORM_KEYS_TEXT, FieldSelect, next_field
 
-_ENGLISH = {"dialog.save": "Save", "dialog.cancel": "Cancel"}
+_ENGLISH = {"dialog.save": "Save", "dialog.cancel": "Cancel", "dialog.confirm": "Confirm"}
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,10 @@ class ConfirmDialog(FormDialog):
     warn about: what will happen, shown in full; Enter or Ctrl+S goes ahead,
     Escape changes nothing."""
 
-    BINDINGS = [Binding("enter", "save", "确认", show=False, id="dialog.confirm")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "确认", id="dialog.confirm"),
+        Binding("enter", "save", "确认", show=False, id="dialog.confirm_enter"),
+    ]
 
     def __init__(self, env: KioskEnv, title: str, body: str, go: Callable[[], str | None]) -> None:
         super().__init__(env, title)
