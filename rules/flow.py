@@ -339,8 +339,11 @@ def early_start(meeting: Meeting, now: datetime) -> EarlyStart | None:
     if early_by <= EARLY_START:
         return None
     sent = meeting.notice_sent_at
-    # The rules engine measures the notice against when the meeting is held.
-    late_notice = sent is not None and now - sent < timedelta(days=1)
+    # Measured as the rules engine measures M5: calendar days from the
+    # notice to the day the meeting is held, which starting now makes today.
+    # (rules.notice.days_ahead counts so; it cannot be imported here: the
+    # checks it builds on import this module.)
+    late_notice = sent is not None and (now.date() - sent.astimezone(now.tzinfo).date()).days < 1
     return EarlyStart(early_by, late_notice)
 
 

@@ -27,6 +27,7 @@ from rules.models import (
     Step,
     TaskStatus,
 )
+from rules.notice import NoticeTiming, timing
 
 TZ = ZoneInfo("Asia/Shanghai")
 PLANNED = datetime(2026, 3, 12, 14, 30, tzinfo=TZ)
@@ -196,10 +197,16 @@ def test_starting_long_before_the_planned_time_is_warned_of() -> None:
     assert flow.early_start(planned, _at(-30)) is None
     warned = flow.early_start(planned, _at(-31))
     assert warned is not None and not warned.notice_too_late
-    # Three hours early: the notice would be less than a day ahead (M5).
-    too_early = flow.early_start(planned, _at(-180))
-    assert too_early is not None and too_early.notice_too_late
-    assert too_early.early_by == timedelta(hours=3)
+    # Three hours early, on the same day: still a day after the notice.
+    same_day = flow.early_start(planned, _at(-180))
+    assert same_day is not None and not same_day.notice_too_late
+    assert same_day.early_by == timedelta(hours=3)
+    # The day before, the day the notice went out: less than a day ahead
+    # (M5), as the rules engine counts it (calendar days).
+    day_before = flow.early_start(planned, _at(-23 * 60))
+    assert day_before is not None and day_before.notice_too_late
+    started = flow.start(planned, ORG, _at(-23 * 60))
+    assert timing(started, started.notice_sent_at) is NoticeTiming.TOO_LATE  # type: ignore[arg-type]
 
 
 def test_someone_outside_the_group_cannot_be_signed_in() -> None:
