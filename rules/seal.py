@@ -59,6 +59,7 @@ from rules.models import (
 #: own. Must be ``storage.repository.MUTABLE_AFTER_FINAL`` (a test says so).
 MUTABLE_AFTER_FINAL = frozenset({"step", "checked_at", "reported_at", "addenda"})
 _NOT_SEALED = MUTABLE_AFTER_FINAL | {"seal"}
+_SEAL_ONLY = frozenset({"seal"})
 
 _CHAIN = "xiaozu:seal-chain:v1"
 
@@ -163,13 +164,16 @@ def _field_plan(cls: type) -> tuple[tuple[str, Any], ...]:
     return plan
 
 
-def _sealed_fields(value: Any) -> dict[str, Any]:
-    """The fields of a record that its seal covers (see ``V1_FIELDS``)."""
+def _sealed_fields(value: Any, omit: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields of a record that its seal covers (see ``V1_FIELDS``), but
+    ``omit``, each as canonical data."""
     out: dict[str, Any] = {}
-    for name, default in _field_plan(type(value)):
+    for name, default in _PLANS.get(type(value)) or _field_plan(type(value)):
+        if name in omit:
+            continue
         item = getattr(value, name)
         if default is _ALWAYS or item != default:
-            out[name] = item
+            out[name] = canonical(item)
     return out
 
 
@@ -193,7 +197,7 @@ def canonical(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
-        return {name: canonical(item) for name, item in _sealed_fields(value).items()}
+        return _sealed_fields(value)
     if isinstance(value, tuple | list):
         return [canonical(item) for item in value]
     if isinstance(value, dict):
@@ -209,16 +213,11 @@ def canonical_bytes(value: Any) -> bytes:
 def sealed_content(meeting: Meeting) -> dict[str, Any]:
     """The minutes as sealed: every field but those that may change later
     (a field newer than sealing only when it holds something, ``V1_FIELDS``)."""
-    return {
-        name: canonical(item)
-        for name, item in _sealed_fields(meeting).items()
-        if name not in _NOT_SEALED
-    }
+    return _sealed_fields(meeting, _NOT_SEALED)
 
 
 def _addendum_content(meeting: Meeting, number: int, addendum: Addendum) -> dict[str, Any]:
-    body = {name: canonical(item) for name, item in _sealed_fields(addendum).items()}
-    body.pop("seal", None)
+    body = _sealed_fields(addendum, _SEAL_ONLY)
     return {"meeting_id": meeting.id, "number": number, "addendum": body}
 
 
