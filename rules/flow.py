@@ -8,13 +8,17 @@
 Every function takes a meeting and returns a new one, or raises ``FlowError``
 saying in both languages what is in the way. Steps go forward one at a time;
 nothing skips a step, and minutes once finalised never change (R3): a
-correction is a dated addendum.
+correction is a dated addendum. Until then what a step recorded can be
+corrected — an opinion edited or deleted, the summary and decisions
+rewritten, a task re-dated — from that step on (going back to add an
+opinion does not move the meeting back: the steps stay in order).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from rules.minutes import meeting_members, missing_minutes_parts, unaccounted_members
@@ -26,12 +30,14 @@ from rules.models import (
     Capacity,
     FollowUpTask,
     Meeting,
+    NoticeAsSent,
     Opinion,
     Organisation,
     Postponement,
     ProgressNote,
     RecordedBy,
     Step,
+    TaskAsSet,
     TaskStatus,
 )
 
@@ -93,6 +99,26 @@ def _in_step(meeting: Meeting, *steps: Step) -> None:
         )
 
 
+def can_correct(meeting: Meeting, first: Step) -> None:
+    """Raise FlowError unless what step ``first`` records can still be
+    corrected: the meeting has reached it and the minutes are not final."""
+    _from_step(meeting, first)
+
+
+def _from_step(meeting: Meeting, first: Step) -> None:
+    """The meeting has reached ``first`` (what that step records can be
+    corrected from then on) and its minutes are not final."""
+    _not_final(meeting)
+    if not first.order <= meeting.step.order <= Step.RECORD.order:
+        raise FlowError(
+            "FLOW",
+            f"会议当前处于「{STEP_LABELS[meeting.step][0]}」,尚未到「{STEP_LABELS[first][0]}」,"
+            "不能进行此操作。",
+            f"The meeting is at '{STEP_LABELS[meeting.step][1]}', not yet at"
+            f" '{STEP_LABELS[first][1]}'; this cannot be done now.",
+        )
+
+
 STEP_LABELS: dict[Step, tuple[str, str]] = {
     Step.PREPARATION: ("会前准备", "Preparation"),
     Step.ABSENTEE_REPORT: ("报告缺席情况", "Absentee report"),
@@ -147,7 +173,8 @@ def record_notice(meeting: Meeting, sent_at: datetime) -> Meeting:
             "通知须写明时间、地点、议题和要求:请先填写地点和议题。",
             "A notice states time, place, topic and requirements: fill in place and topics first.",
         )
-    return replace(meeting, notice_sent_at=sent_at)
+    said = NoticeAsSent(meeting.planned_at, meeting.place, meeting.topics)
+    return replace(meeting, notice_sent_at=sent_at, notice_as_sent=said)
 
 
 def postpone(meeting: Meeting, reason: str, now: datetime, new_date: date | None = None) -> Meeting:
@@ -178,9 +205,10 @@ def mark_attendance(
 ) -> Meeting:
     """Record one person's attendance.
 
-    Before the meeting only leave (请假) can be recorded; sign-in opens with
-    step one. After the start a sign-in counts as late (迟到). Leave and absence need a reason: the
-    leader reports "党员缺席情况" at the opening.
+    Before the meeting only leave (请假) can be recorded, and, once sign-in
+    is open (``open_signin``, it may open before the start), who came: they
+    are present. After the real start a sign-in counts as late (迟到). Leave
+    and absence need a reason: the leader reports "党员缺席情况" at the opening.
     """
     _need_aware(now)
     _not_final(meeting)
@@ -205,16 +233,33 @@ def mark_attendance(
             "Leave or absence needs a reason.",
         )
     if meeting.step is Step.PREPARATION and status is not AttendanceStatus.ON_LEAVE:
-        raise FlowError(
-            "FLOW",
-            "会议尚未开始,只能登记请假。",
-            "The meeting has not started; only leave can be recorded now.",
+        if meeting.signin_opened_at is None:
+            raise FlowError(
+                "FLOW",
+                "会议尚未开始,签到也未开放,只能登记请假。",
+                "The meeting has not started and sign-in is not open; only leave can be"
+                " recorded now.",
+            )
+        if status is not AttendanceStatus.PRESENT:
+            raise FlowError(
+                "FLOW",
+                "会议尚未开始:签到的人记为出席;迟到和缺席在会议开始后登记。",
+                "The meeting has not started: whoever signs in is present; late and absent"
+                " are recorded after the start.",
+            )
+    if (
+        status is AttendanceStatus.PRESENT
+        and meeting.step is not Step.PREPARATION
+        and (
+            meeting.step is not Step.ABSENTEE_REPORT
+            or (
+                by is not RecordedBy.LEADER
+                and meeting.started_at is not None
+                and now > meeting.started_at
+            )
         )
-    if status is AttendanceStatus.PRESENT and (
-        meeting.step is not Step.ABSENTEE_REPORT
-        or (by is not RecordedBy.LEADER and now > meeting.planned_at)
     ):
-        # Past the planned start, or once the opening is over, arriving is
+        # After the real start, or once the opening is over, arriving is
         # arriving late (迟到). The leader marking by hand at the opening
         # decides for themselves.
         status = AttendanceStatus.LATE
@@ -248,16 +293,66 @@ unaccounted = unaccounted_members
 # The five steps
 
 
-def start(meeting: Meeting, org: Organisation, now: datetime) -> Meeting:
-    """Open the meeting: step one, the absentee report."""
-    _need_aware(now)
-    _in_step(meeting, Step.PREPARATION)
+def _not_postponed(meeting: Meeting) -> None:
     if meeting.postponed:
         raise FlowError(
             "M1",
             "此次会议已推迟,不能开始;请另行安排会议。",
             "This meeting was postponed; plan a new one instead.",
         )
+
+
+def open_signin(meeting: Meeting, now: datetime) -> Meeting:
+    """Open sign-in (签到开始), before the start or with it: whoever signs
+    in before the start is present, after it late."""
+    _need_aware(now)
+    _not_final(meeting)
+    _not_postponed(meeting)
+    if meeting.signin_opened_at is not None:
+        raise FlowError("FLOW", "签到已经开放。", "Sign-in is already open.")
+    if meeting.step.order > Step.SUMMARY.order:
+        raise FlowError(
+            "FLOW",
+            "已进入记录环节,不能再开放签到。",
+            "The meeting is at the record step; sign-in cannot open now.",
+        )
+    return replace(meeting, signin_opened_at=now)
+
+
+#: Starting earlier than this before the planned time asks first.
+EARLY_START = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class EarlyStart:
+    """Starting now is well before the planned time: how early, and whether
+    the notice would then be less than a day ahead (M5, 提前一至三天通知)."""
+
+    early_by: timedelta
+    notice_too_late: bool
+
+
+def early_start(meeting: Meeting, now: datetime) -> EarlyStart | None:
+    """None when starting at ``now`` is not more than ``EARLY_START`` before
+    the planned time; else what to warn the leader about."""
+    early_by = meeting.planned_at - now
+    if early_by <= EARLY_START:
+        return None
+    sent = meeting.notice_sent_at
+    # Measured as the rules engine measures M5: calendar days from the
+    # notice to the day the meeting is held, which starting now makes today.
+    # (rules.notice.days_ahead counts so; it cannot be imported here: the
+    # checks it builds on import this module.)
+    late_notice = sent is not None and (now.date() - sent.astimezone(now.tzinfo).date()).days < 1
+    return EarlyStart(early_by, late_notice)
+
+
+def start(meeting: Meeting, org: Organisation, now: datetime) -> Meeting:
+    """Open the meeting: step one, the absentee report. The real start
+    (``started_at``) is now; sign-in opens with it unless it already has."""
+    _need_aware(now)
+    _in_step(meeting, Step.PREPARATION)
+    _not_postponed(meeting)
     if not meeting.topics:
         raise FlowError(
             "M2",
@@ -277,7 +372,13 @@ def start(meeting: Meeting, org: Organisation, now: datetime) -> Meeting:
             "Name the recorder first (a named person keeps the minutes).",
         )
     expected = tuple(p.id for p in expected_attendees(meeting, org))
-    return replace(meeting, step=Step.ABSENTEE_REPORT, started_at=now, expected_ids=expected)
+    return replace(
+        meeting,
+        step=Step.ABSENTEE_REPORT,
+        started_at=now,
+        expected_ids=expected,
+        signin_opened_at=meeting.signin_opened_at or now,
+    )
 
 
 def _gate(meeting: Meeting, org: Organisation) -> FlowError | None:
@@ -346,28 +447,26 @@ def advance(meeting: Meeting, org: Organisation) -> Meeting:
 
 
 def next_topic(meeting: Meeting) -> Meeting:
-    """Go on to the next topic in the discussion (按议题进行)."""
-    _in_step(meeting, Step.DISCUSSION)
+    """Go on to the next topic in the discussion (按议题进行). Looking back
+    at the discussion from a later step, it goes round to the first again."""
+    _from_step(meeting, Step.DISCUSSION)
     if meeting.current_topic + 1 >= len(meeting.topics):
-        raise FlowError("FLOW", "这已是最后一个议题。", "This is the last topic.")
+        if meeting.step is Step.DISCUSSION:
+            raise FlowError("FLOW", "这已是最后一个议题。", "This is the last topic.")
+        return replace(meeting, current_topic=0)
     return replace(meeting, current_topic=meeting.current_topic + 1)
 
 
-def add_opinion(
+def _opinion(
     meeting: Meeting,
     org: Organisation,
     speaker_id: str,
     text: str,
-    now: datetime,
-    *,
-    capacity: Capacity = Capacity.PERSONAL,
-    topic_index: int | None = None,
-) -> Meeting:
-    """Record a speaker's opinion on the topic under discussion (L3: and in
-    which capacity they spoke)."""
-    _need_aware(now)
-    _in_step(meeting, Step.DISCUSSION)
-    index = meeting.current_topic if topic_index is None else topic_index
+    capacity: Capacity,
+    index: int,
+    at: datetime | None,
+) -> Opinion:
+    """An opinion as the rules allow it (R2, M6, L3), or why not."""
     if not 0 <= index < len(meeting.topics):
         raise ValueError(f"no topic {index}")
     if not text.strip():
@@ -387,24 +486,117 @@ def add_opinion(
         if person is None or person.branch_role is BranchRole.NONE or not delegated:
             raise FlowError(
                 "L3",
-                "只有受支委会委托的支部书记或支委才能代表支委会发言;否则只能代表个人意见。",
+                "只有受支委会委托的支部书记或支委才能代表支委会发言;否则只能代表个人意见。"
+                "委托在会前登记:首页按 P 打开会议计划,在「受支委会委托代表支委会发言」"
+                "一栏勾选此人(会议开始后不能再改,本次记为个人意见)。",
                 "Only a secretary or committee member delegated by the committee speaks for"
-                " it; otherwise the words are a personal opinion.",
+                " it; otherwise the words are a personal opinion. Delegation is granted"
+                " before the meeting: on the home screen press P (plan) and tick the person"
+                " under 'Delegated by the branch committee' (it cannot change once the"
+                " meeting started; record this as a personal opinion).",
             )
-    opinion = Opinion(
-        speaker_id=speaker_id, topic_index=index, text=text.strip(), capacity=capacity, at=now
+    return Opinion(
+        speaker_id=speaker_id, topic_index=index, text=text.strip(), capacity=capacity, at=at
     )
+
+
+def add_opinion(
+    meeting: Meeting,
+    org: Organisation,
+    speaker_id: str,
+    text: str,
+    now: datetime,
+    *,
+    capacity: Capacity = Capacity.PERSONAL,
+    topic_index: int | None = None,
+) -> Meeting:
+    """Record a speaker's opinion on the topic under discussion (L3: and in
+    which capacity they spoke); also from a later step, before finalising."""
+    _need_aware(now)
+    _from_step(meeting, Step.DISCUSSION)
+    index = meeting.current_topic if topic_index is None else topic_index
+    opinion = _opinion(meeting, org, speaker_id, text, capacity, index, now)
     return replace(meeting, opinions=(*meeting.opinions, opinion))
 
 
+def _opinion_at(meeting: Meeting, number: int) -> Opinion:
+    if not 0 <= number < len(meeting.opinions):
+        raise FlowError("R2", "没有这条发言。", "There is no such opinion.")
+    return meeting.opinions[number]
+
+
+def edit_opinion(
+    meeting: Meeting,
+    org: Organisation,
+    number: int,
+    speaker_id: str,
+    text: str,
+    *,
+    capacity: Capacity = Capacity.PERSONAL,
+) -> Meeting:
+    """Correct the ``number``-th opinion (in ``meeting.opinions``): its
+    speaker, text or capacity. Until the minutes are finalised."""
+    _from_step(meeting, Step.DISCUSSION)
+    old = _opinion_at(meeting, number)
+    opinion = _opinion(meeting, org, speaker_id, text, capacity, old.topic_index, old.at)
+    opinions = list(meeting.opinions)
+    opinions[number] = opinion
+    return replace(meeting, opinions=tuple(opinions))
+
+
+def delete_opinion(meeting: Meeting, number: int) -> Meeting:
+    """Take back the ``number``-th opinion. Past the discussion a topic keeps
+    at least one (R2: the minutes record the discussion's opinions)."""
+    _from_step(meeting, Step.DISCUSSION)
+    old = _opinion_at(meeting, number)
+    rest = meeting.opinions[:number] + meeting.opinions[number + 1 :]
+    if meeting.step is not Step.DISCUSSION and not any(
+        o.topic_index == old.topic_index for o in rest
+    ):
+        topic = meeting.topics[old.topic_index]
+        raise FlowError(
+            "R2",
+            f"这是议题「{topic}」唯一的讨论意见;讨论已结束,请先记录或改正这条意见,不能删除。",
+            f"This is the only opinion on '{topic}' and the discussion is over: edit it"
+            " instead, or record another first.",
+        )
+    return replace(meeting, opinions=rest)
+
+
 def write_summary(meeting: Meeting, summary: str, decisions: tuple[str, ...] = ()) -> Meeting:
-    """党小组长根据讨论情况,进行归纳小结."""
-    _in_step(meeting, Step.SUMMARY)
+    """党小组长根据讨论情况,进行归纳小结; rewritten (a decision corrected
+    or taken out) until finalising. Past the summary step it cannot be
+    emptied (R2)."""
+    _from_step(meeting, Step.SUMMARY)
+    if meeting.step is not Step.SUMMARY and not summary.strip():
+        raise FlowError(
+            "R2",
+            "归纳小结不能为空:请改写,不要删光。",
+            "The summary cannot be emptied: rewrite it instead.",
+        )
     return replace(
         meeting,
         summary=summary.strip(),
         decisions=tuple(d.strip() for d in decisions if d.strip()),
     )
+
+
+def _task_fields(
+    meeting: Meeting, org: Organisation, assignee_id: str, what: str, due: date
+) -> str:
+    """The task's text, stripped, once who, what and when are acceptable."""
+    _from_step(meeting, Step.SUMMARY)
+    if org.person(assignee_id) is None:
+        raise FlowError("A3", "任务须指定负责人。", "A task needs someone responsible.")
+    if not what.strip():
+        raise FlowError("A3", "任务内容不能为空。", "The task says nothing.")
+    if due < meeting.held_on:
+        raise FlowError(
+            "A3",
+            "完成期限不能早于会议日期。",
+            "The due date cannot be before the meeting.",
+        )
+    return what.strip()
 
 
 def new_task(
@@ -420,25 +612,49 @@ def new_task(
     The leader gives tasks to everyone alike, the branch secretary and
     committee members in the group included (L3).
     """
-    _in_step(meeting, Step.SUMMARY, Step.RECORD)
-    if org.person(assignee_id) is None:
-        raise FlowError("A3", "任务须指定负责人。", "A task needs someone responsible.")
-    if not what.strip():
-        raise FlowError("A3", "任务内容不能为空。", "The task says nothing.")
-    if due < meeting.held_on:
-        raise FlowError(
-            "A3",
-            "完成期限不能早于会议日期。",
-            "The due date cannot be before the meeting.",
-        )
+    text = _task_fields(meeting, org, assignee_id, what, due)
     return FollowUpTask(
-        id=task_id, meeting_id=meeting.id, assignee_id=assignee_id, what=what.strip(), due=due
+        id=task_id, meeting_id=meeting.id, assignee_id=assignee_id, what=text, due=due
     )
 
 
-def finalise(meeting: Meeting, org: Organisation, now: datetime) -> Meeting:
+def edit_task(
+    meeting: Meeting,
+    org: Organisation,
+    task: FollowUpTask,
+    assignee_id: str,
+    what: str,
+    due: date,
+) -> FollowUpTask:
+    """Correct a task as set at the meeting (who, what, by when) until the
+    minutes are finalised; afterwards a task changes in its own history."""
+    if task.meeting_id != meeting.id:
+        raise ValueError(f"task {task.id} is not of meeting {meeting.id}")
+    text = _task_fields(meeting, org, assignee_id, what, due)
+    return replace(task, assignee_id=assignee_id, what=text, due=due)
+
+
+def can_delete_task(meeting: Meeting, task: FollowUpTask) -> None:
+    """A task set at the meeting can be taken back until finalising;
+    raises FlowError otherwise."""
+    if task.meeting_id != meeting.id:
+        raise ValueError(f"task {task.id} is not of meeting {meeting.id}")
+    _from_step(meeting, Step.SUMMARY)
+
+
+def tasks_as_set(meeting: Meeting, tasks: Iterable[FollowUpTask]) -> tuple[TaskAsSet, ...]:
+    """The meeting's tasks as they stand, frozen for the minutes (会后任务)."""
+    own = sorted((t for t in tasks if t.meeting_id == meeting.id), key=lambda t: (t.due, t.id))
+    return tuple(TaskAsSet(t.id, t.assignee_id, t.what, t.due) for t in own)
+
+
+def finalise(
+    meeting: Meeting, org: Organisation, now: datetime, tasks: Iterable[FollowUpTask] = ()
+) -> Meeting:
     """Close the minutes. Refused, naming what is missing, until R2 is met:
-    时间、地点、参加人员、缺席人员、会议内容和讨论意见."""
+    时间、地点、参加人员、缺席人员、会议内容和讨论意见. The meeting's ``tasks``
+    as they stand are frozen into the minutes (``tasks_set``), and sealed
+    with them."""
     _need_aware(now)
     _in_step(meeting, Step.RECORD)
     missing = missing_minutes_parts(meeting, org)
@@ -453,6 +669,7 @@ def finalise(meeting: Meeting, org: Organisation, now: datetime) -> Meeting:
         step=Step.FINALISED,
         finalised_at=now,
         ended_at=meeting.ended_at or now,
+        tasks_set=tasks_as_set(meeting, tasks),
     )
 
 

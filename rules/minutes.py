@@ -8,8 +8,9 @@ them, and the rules engine asks it about meetings already held.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -210,6 +211,38 @@ def _name(org: Organisation, person_id: str | None) -> str:
     return person.name if person else person_id
 
 
+#: A number the leader typed before a decision: "一、", "1.", "2、",
+#: "（一）", "(1)", "①" … The minutes number decisions themselves.
+_TYPED_NUMBER = re.compile(
+    r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十百]+\s*[)）]|[0-9一二三四五六七八九十百]+\s*[、.．:：)）]"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
+)
+
+
+def decision_text(decision: str) -> str:
+    """A decision without the number typed before it (so it is not
+    numbered twice); a decision that is only a number stays as typed."""
+    bare = _TYPED_NUMBER.sub("", decision, count=1).strip()
+    return bare or decision
+
+
+def tasks_in_minutes(meeting: Meeting, tasks: Sequence[FollowUpTask]) -> tuple[FollowUpTask, ...]:
+    """The follow-up tasks (会后任务) as the minutes list them: for minutes
+    finalised with their tasks frozen in (``Meeting.tasks_set``), who, what
+    and when as set at the meeting, with the task's state today; otherwise
+    (older minutes, or not yet final) the tasks as they stand."""
+    own = [t for t in tasks if t.meeting_id == meeting.id]
+    if not meeting.tasks_set:
+        return tuple(own)
+    live = {t.id: t for t in own}
+    out: list[FollowUpTask] = []
+    for set_ in meeting.tasks_set:
+        now = live.get(set_.task_id)
+        base = now or FollowUpTask(set_.task_id, meeting.id, set_.assignee_id, set_.what, set_.due)
+        out.append(replace(base, assignee_id=set_.assignee_id, what=set_.what, due=set_.due))
+    return tuple(out)
+
+
 def minutes_of(meeting: Meeting, org: Organisation, tasks: Sequence[FollowUpTask] = ()) -> Minutes:
     """The minutes of ``meeting`` as they stand, complete or not."""
     # Imported here: rules.election builds on this module (meeting_members).
@@ -259,8 +292,8 @@ def minutes_of(meeting: Meeting, org: Organisation, tasks: Sequence[FollowUpTask
         absentees=tuple(away),
         topics=topics,
         summary=meeting.summary,
-        decisions=meeting.decisions,
-        tasks=tuple(t for t in tasks if t.meeting_id == meeting.id),
+        decisions=tuple(decision_text(d) for d in meeting.decisions),
+        tasks=tasks_in_minutes(meeting, tasks),
         addenda=meeting.addenda,
         missing=tuple(missing_minutes_parts(meeting, org)),
         elections=tuple(election_minutes(e, org) for e in meeting.elections),

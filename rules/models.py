@@ -257,6 +257,29 @@ class Addendum:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeAsSent:
+    """What the notice said when it went out (M5: 时间、地点、议题): a
+    change of the plan afterwards makes the notice out of date."""
+
+    planned_at: datetime
+    place: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskAsSet:
+    """A follow-up task as the meeting set it (会后任务: who, what, by when),
+    frozen into the minutes when they are finalised. What happens to the
+    task afterwards (progress, done, a new due date) is the task's own
+    history (``FollowUpTask``), not the sealed minutes'."""
+
+    task_id: str
+    assignee_id: str
+    what: str
+    due: date
+
+
+@dataclass(frozen=True, slots=True)
 class Meeting:
     id: str
     # None: the branch's own member congress (党员大会) when it has no groups (B1).
@@ -280,7 +303,7 @@ class Meeting:
     opinions_gathered_on: date | None = None  # 会前征求好意见 (Y2)
     # The meeting itself
     step: Step = Step.PREPARATION
-    started_at: datetime | None = None
+    started_at: datetime | None = None  # the real start (迟到 is after it)
     ended_at: datetime | None = None
     # Who was expected, fixed when the meeting starts: a member who joins or
     # leaves the group later does not change what an old meeting owed.
@@ -300,6 +323,15 @@ class Meeting:
     # The minutes' link in the group's hash chain, set when they are
     # finalised (R3, rules.seal); never changes after.
     seal: Seal | None = None
+    # The follow-up tasks as set at the meeting (会后任务), frozen into the
+    # minutes when they are finalised; () for minutes finalised before.
+    tasks_set: tuple[TaskAsSet, ...] = ()
+    # When sign-in was opened (it may open before the start; None: it opened
+    # with the start, as before this field).
+    signin_opened_at: datetime | None = None
+    # What the notice said when it was recorded as sent (None: before this
+    # field, or not sent).
+    notice_as_sent: NoticeAsSent | None = None
 
     @property
     def postponed(self) -> bool:

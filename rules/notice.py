@@ -167,3 +167,27 @@ def timing(meeting: Meeting, sent_at: datetime) -> NoticeTiming:
     if ahead > NOTICE_MAX_DAYS:
         return NoticeTiming.TOO_EARLY
     return NoticeTiming.ON_TIME
+
+
+class NoticePart(StrEnum):
+    """A part of the notice (时间、地点、议题) changed since it went out."""
+
+    TIME = "time"
+    PLACE = "place"
+    TOPICS = "topics"
+
+
+def notice_out_of_date(meeting: Meeting) -> tuple[NoticePart, ...]:
+    """What the plan changed since the notice went out (empty: the notice
+    still says what the meeting is, or nothing is known of what it said)."""
+    said = meeting.notice_as_sent
+    if meeting.notice_sent_at is None or said is None:
+        return ()
+    changed: list[NoticePart] = []
+    if said.planned_at != meeting.planned_at:
+        changed.append(NoticePart.TIME)
+    if said.place != meeting.place:
+        changed.append(NoticePart.PLACE)
+    if said.topics != meeting.topics:
+        changed.append(NoticePart.TOPICS)
+    return tuple(changed)

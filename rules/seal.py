@@ -33,20 +33,148 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import MISSING, Field, dataclass, fields, is_dataclass, replace
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any
 
-from rules.models import Addendum, Meeting, Seal, SealRef
+from rules.models import (
+    Addendum,
+    Attendance,
+    Election,
+    ElectionRound,
+    Guest,
+    Meeting,
+    NoticeAsSent,
+    Opinion,
+    Postponement,
+    Seal,
+    SealRef,
+    TaskAsSet,
+    VoteCount,
+)
 
 #: What may change once minutes are final (R3), kept out of the seal: the
 #: after-steps (A1, A2) and the addenda, appended only and sealed on their
 #: own. Must be ``storage.repository.MUTABLE_AFTER_FINAL`` (a test says so).
 MUTABLE_AFTER_FINAL = frozenset({"step", "checked_at", "reported_at", "addenda"})
 _NOT_SEALED = MUTABLE_AFTER_FINAL | {"seal"}
+_SEAL_ONLY = frozenset({"seal"})
 
 _CHAIN = "xiaozu:seal-chain:v1"
+
+#: The fields of every record a seal covers, as they were when sealing began
+#: (commit 55b26b7): always hashed, at their default or not. A field added
+#: since is hashed only when it is not at its default, so a record sealed
+#: before it existed (read back with the default) keeps its digest. Never
+#: change an entry; a record type new since then gets its own entry, with
+#: the fields it has when it is first sealed (``TaskAsSet``), so later fields
+#: of it are forward-compatible too.
+V1_FIELDS: dict[type, frozenset[str]] = {
+    Meeting: frozenset(
+        {
+            "id",
+            "group_id",
+            "planned_at",
+            "place",
+            "kind",
+            "topics",
+            "method",
+            "requirements",
+            "recorder_id",
+            "chair_id",
+            "guests",
+            "consulted_branch_at",
+            "notice_sent_at",
+            "postponement",
+            "reviews_last_year",
+            "decides_annual_plan",
+            "opinions_gathered_on",
+            "step",
+            "started_at",
+            "ended_at",
+            "expected_ids",
+            "attendance",
+            "current_topic",
+            "opinions",
+            "summary",
+            "decisions",
+            "finalised_at",
+            "checked_at",
+            "reported_at",
+            "addenda",
+            "elections",
+            "seal",
+        }
+    ),
+    Guest: frozenset({"person_id", "delegated_by_committee"}),
+    Postponement: frozenset({"reason", "decided_at", "new_date"}),
+    Attendance: frozenset({"person_id", "status", "reason", "recorded_by", "recorded_at", "phone"}),
+    Opinion: frozenset({"speaker_id", "topic_index", "text", "capacity", "at"}),
+    Addendum: frozenset({"at", "author_id", "text", "seal"}),
+    Seal: frozenset({"index", "prev", "digest", "sealed_at", "prev_ref"}),
+    SealRef: frozenset({"meeting_id", "held_on", "addendum"}),
+    Election: frozenset(
+        {"id", "method", "candidate_ids", "opened_at", "rounds", "elected_id", "closed_at"}
+    ),
+    ElectionRound: frozenset(
+        {
+            "number",
+            "candidate_ids",
+            "eligible_ids",
+            "voter_ids",
+            "counts",
+            "blank",
+            "invalid",
+            "closed_at",
+        }
+    ),
+    VoteCount: frozenset({"candidate_id", "votes"}),
+    # New since v1, sealed from their first use: the tasks as set (会后任务),
+    # what the notice said.
+    TaskAsSet: frozenset({"task_id", "assignee_id", "what", "due"}),
+    NoticeAsSent: frozenset({"planned_at", "place", "topics"}),
+}
+
+_ALWAYS = object()  # a field hashed whatever it holds
+
+
+def _default_of(field: Field[Any]) -> Any:
+    if field.default is not MISSING:
+        return field.default
+    if field.default_factory is not MISSING:
+        return field.default_factory()
+    return _ALWAYS  # a required field: there is no default to leave out
+
+
+_PLANS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _field_plan(cls: type) -> tuple[tuple[str, Any], ...]:
+    """Each field of ``cls`` with the default that leaves it out of the
+    hashed form (``_ALWAYS``: never left out). A subclass goes by the entry
+    of the record type it extends; a type with no entry hashes every field."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        frozen = next((V1_FIELDS[base] for base in cls.__mro__ if base in V1_FIELDS), None)
+        plan = _PLANS[cls] = tuple(
+            (f.name, _ALWAYS if frozen is None or f.name in frozen else _default_of(f))
+            for f in fields(cls)
+        )
+    return plan
+
+
+def _sealed_fields(value: Any, omit: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields of a record that its seal covers (see ``V1_FIELDS``), but
+    ``omit``, each as canonical data."""
+    out: dict[str, Any] = {}
+    for name, default in _PLANS.get(type(value)) or _field_plan(type(value)):
+        if name in omit:
+            continue
+        item = getattr(value, name)
+        if default is _ALWAYS or item != default:
+            out[name] = canonical(item)
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -69,7 +197,7 @@ def canonical(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: canonical(getattr(value, f.name)) for f in fields(value)}
+        return _sealed_fields(value)
     if isinstance(value, tuple | list):
         return [canonical(item) for item in value]
     if isinstance(value, dict):
@@ -83,17 +211,13 @@ def canonical_bytes(value: Any) -> bytes:
 
 
 def sealed_content(meeting: Meeting) -> dict[str, Any]:
-    """The minutes as sealed: every field but those that may change later."""
-    return {
-        f.name: canonical(getattr(meeting, f.name))
-        for f in fields(meeting)
-        if f.name not in _NOT_SEALED
-    }
+    """The minutes as sealed: every field but those that may change later
+    (a field newer than sealing only when it holds something, ``V1_FIELDS``)."""
+    return _sealed_fields(meeting, _NOT_SEALED)
 
 
 def _addendum_content(meeting: Meeting, number: int, addendum: Addendum) -> dict[str, Any]:
-    body = {f.name: canonical(getattr(addendum, f.name)) for f in fields(addendum)}
-    body.pop("seal", None)
+    body = _sealed_fields(addendum, _SEAL_ONLY)
     return {"meeting_id": meeting.id, "number": number, "addendum": body}
 
 
@@ -209,6 +333,18 @@ def newest_link(meeting: Meeting) -> SealHead | None:
         if seal is not None and (best is None or seal.index > best.index):
             best = SealHead(meeting.group_id, seal.index, seal.digest, _ref(meeting, number))
     return best
+
+
+def chain_heads(meetings: Iterable[Meeting]) -> dict[str | None, SealHead]:
+    """Each group's newest link among ``meetings`` (what org.json keeps as
+    the heads, for records that are whole)."""
+    heads: dict[str | None, SealHead] = {}
+    for meeting in meetings:
+        link = newest_link(meeting)
+        current = heads.get(meeting.group_id)
+        if link is not None and (current is None or link.index > current.index):
+            heads[meeting.group_id] = link
+    return heads
 
 
 # --------------------------------------------------------------------------

@@ -424,7 +424,13 @@ SIGNIN_STEPS = frozenset({Step.ABSENTEE_REPORT, Step.AGENDA, Step.DISCUSSION, St
 
 
 def open_for_signin(meeting: Meeting) -> bool:
-    return meeting.step in SIGNIN_STEPS and meeting.postponement is None
+    """Sign-in is open: from its opening (before the start, or with it)
+    until the record step."""
+    if meeting.postponement is not None:
+        return False
+    return meeting.step in SIGNIN_STEPS or (
+        meeting.step is Step.PREPARATION and meeting.signin_opened_at is not None
+    )
 
 
 def sign_in(
@@ -437,7 +443,7 @@ def sign_in(
     phone: str = "",
 ) -> Meeting:
     """Record that ``person_id`` came, by phone or badge: present, or late
-    after the planned start or once the opening is over (rules.flow).
+    after the real start or once the opening is over (rules.flow).
 
     Raises SigninRefused (and changes nothing) when the meeting is not open,
     the person is not a member expected at it (guests are marked by the

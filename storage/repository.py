@@ -223,6 +223,11 @@ class Repository(Protocol):
         """Stored with its meeting, which must exist."""
         ...
 
+    def delete_task(self, task: FollowUpTask) -> None:
+        """Take back a task set at a meeting whose minutes are not final
+        (a correction before sealing); nothing when it is not stored."""
+        ...
+
     def plans(self, year: int | None = None) -> list[AnnualPlan]: ...
 
     def save_plan(self, plan: AnnualPlan) -> None: ...
@@ -906,6 +911,24 @@ class DocumentRepository:
         _decode_meeting_file(data, task.meeting_id, storage.where)
         _put(data, TASKS_TABLE, "id", task.id, codec.unstructure(task))
         storage.write(data)
+
+    def delete_task(self, task: FollowUpTask) -> None:
+        self._check_can_write()
+        name = self._meeting_name(task.meeting_id)
+        storage, data = self._open(name, MEETING) if name is not None else (None, None)
+        if storage is None or data is None:
+            return
+        file = _decode_meeting_file(data, task.meeting_id, storage.where)
+        if file.meeting.step.minutes_final:
+            where = storage.where
+            raise FinalisedRecordError(
+                task.meeting_id, ("tasks",), where if isinstance(where, Path) else None
+            )
+        rows = data.get(TASKS_TABLE, {})
+        kept = {doc_id: doc for doc_id, doc in rows.items() if doc.get("id") != task.id}
+        if len(kept) != len(rows):
+            data[TASKS_TABLE] = kept
+            storage.write(data)
 
     # -- plans -------------------------------------------------------------
 

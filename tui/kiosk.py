@@ -609,6 +609,11 @@ class Kiosk:
         self._tasks[task.id] = task
         self._queue(lambda: self.repo.save_task(task), task.meeting_id)
 
+    def delete_task(self, task: FollowUpTask) -> None:
+        """Take back a task set at a meeting not yet finalised."""
+        self._tasks.pop(task.id, None)
+        self._queue(lambda: self.repo.delete_task(task), task.meeting_id)
+
     def save_plan(self, plan: AnnualPlan) -> None:
         self._plans[(plan.group_id, plan.year)] = plan
         self._queue(lambda: self.repo.save_plan(plan), "")

@@ -11,7 +11,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from rules.minutes import meeting_members
-from rules.models import AttendanceStatus, Capacity, Step
+from rules.models import AttendanceStatus, Capacity, Step, TaskAsSet
 from tests.export.conftest import (
     ADDENDUM,
     COMMITTEE_WORDS,
@@ -232,3 +232,26 @@ def test_markdown_shows_typed_text_as_typed(example: Example) -> None:
     meeting = replace(example.meeting, summary="*不是* 标题 # 也不是 | 表格")
     text = minutes_bytes(meeting, example.org, example.tasks, fmt="md", lang="zh", tz=TZ)
     assert r"\*不是\* 标题 \# 也不是 \| 表格" in text.decode()
+
+
+def test_decisions_typed_with_numbers_and_the_tasks_as_set_in_the_filed_minutes(
+    example: Example,
+) -> None:
+    own = [t for t in example.tasks if t.meeting_id == example.meeting.id]
+    assert own, "the example meeting has a task"
+    task = own[0]
+    frozen = TaskAsSet(task.id, task.assignee_id, "会上定的任务", task.due)
+    meeting = replace(
+        example.meeting, decisions=("一、按月检查党费", "2. 建立台账"), tasks_set=(frozen,)
+    )
+    # The task changed afterwards: the filed minutes keep it as set.
+    later = [replace(task, what="会后改写的任务")]
+    for fmt in ("docx", "md"):
+        data = minutes_bytes(meeting, example.org, later, fmt=fmt, lang="zh", tz=TZ)
+        text = "\n".join(docx_lines(data)) if fmt == "docx" else data.decode("utf-8")
+        assert "1. 按月检查党费" in text and "2. 建立台账" in text, fmt
+        assert "一、按月检查党费" not in text and "2. 2." not in text, fmt
+        assert "会上定的任务" in text and "会后改写的任务" not in text, fmt
+    # Older minutes (no frozen copy) list the tasks as they stand.
+    older = minutes_bytes(example.meeting, example.org, later, fmt="md", lang="zh", tz=TZ)
+    assert "会后改写的任务" in older.decode("utf-8")

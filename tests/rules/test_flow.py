@@ -27,6 +27,7 @@ from rules.models import (
     Step,
     TaskStatus,
 )
+from rules.notice import NoticeTiming, timing
 
 TZ = ZoneInfo("Asia/Shanghai")
 PLANNED = datetime(2026, 3, 12, 14, 30, tzinfo=TZ)
@@ -154,16 +155,58 @@ def test_before_the_meeting_only_leave_is_recorded() -> None:
 
 
 def test_signing_in_after_the_start_counts_as_late() -> None:
-    m = flow.start(_planned(), ORG, _at(-10))
-    early = flow.mark_attendance(
-        m, ORG, "p1", AttendanceStatus.PRESENT, _at(-1), by=RecordedBy.PHONE
-    )
-    late = flow.mark_attendance(m, ORG, "p1", AttendanceStatus.PRESENT, _at(3), by=RecordedBy.PHONE)
-    assert early.attendance_of("p1").status is AttendanceStatus.PRESENT  # type: ignore[union-attr]
-    late_record = late.attendance_of("p1")
+    # Changed with the two moments: late is after the real start (it was
+    # after the planned start). Sign-in opens before the meeting starts.
+    m = flow.open_signin(_planned(), _at(-20))
+    assert m.step is Step.PREPARATION and m.signin_opened_at == _at(-20)
+    phone = RecordedBy.PHONE
+    before = flow.mark_attendance(m, ORG, "p1", AttendanceStatus.PRESENT, _at(1), by=phone)
+    assert before.attendance_of("p1").status is AttendanceStatus.PRESENT  # type: ignore[union-attr]
+    m = flow.start(before, ORG, _at(3))
+    assert m.started_at == _at(3) and m.signin_opened_at == _at(-20)
+    late = flow.mark_attendance(m, ORG, "p2", AttendanceStatus.PRESENT, _at(4), by=phone)
+    late_record = late.attendance_of("p2")
     assert late_record is not None
     assert late_record.status is AttendanceStatus.LATE
     assert late_record.recorded_by is RecordedBy.PHONE
+    # Started early, a sign-in before the planned time is still after the start.
+    early = flow.start(_planned(), ORG, _at(-10))
+    assert early.signin_opened_at == _at(-10)
+    after = flow.mark_attendance(early, ORG, "p1", AttendanceStatus.PRESENT, _at(-1), by=phone)
+    assert after.attendance_of("p1").status is AttendanceStatus.LATE  # type: ignore[union-attr]
+    # The leader marking by hand at the opening decides for themselves.
+    marked = flow.mark_attendance(early, ORG, "p1", AttendanceStatus.PRESENT, _at(5))
+    assert marked.attendance_of("p1").status is AttendanceStatus.PRESENT  # type: ignore[union-attr]
+
+
+def test_before_sign_in_opens_only_leave_and_once_open_only_present() -> None:
+    with pytest.raises(FlowError):
+        flow.mark_attendance(_planned(), ORG, "p1", AttendanceStatus.PRESENT, _at(-5))
+    m = flow.open_signin(_planned(), _at(-20))
+    with pytest.raises(FlowError):
+        flow.open_signin(m, _at(-19))
+    with pytest.raises(FlowError):
+        flow.mark_attendance(m, ORG, "p1", AttendanceStatus.LATE, _at(-5))
+    postponed = flow.postpone(_planned(), "停电", _at(-100))
+    with pytest.raises(FlowError):
+        flow.open_signin(postponed, _at(-20))
+
+
+def test_starting_long_before_the_planned_time_is_warned_of() -> None:
+    planned = flow.record_notice(_planned(), PLANNED - timedelta(days=1, hours=2))
+    assert flow.early_start(planned, _at(-30)) is None
+    warned = flow.early_start(planned, _at(-31))
+    assert warned is not None and not warned.notice_too_late
+    # Three hours early, on the same day: still a day after the notice.
+    same_day = flow.early_start(planned, _at(-180))
+    assert same_day is not None and not same_day.notice_too_late
+    assert same_day.early_by == timedelta(hours=3)
+    # The day before, the day the notice went out: less than a day ahead
+    # (M5), as the rules engine counts it (calendar days).
+    day_before = flow.early_start(planned, _at(-23 * 60))
+    assert day_before is not None and day_before.notice_too_late
+    started = flow.start(planned, ORG, _at(-23 * 60))
+    assert timing(started, started.notice_sent_at) is NoticeTiming.TOO_LATE  # type: ignore[arg-type]
 
 
 def test_someone_outside_the_group_cannot_be_signed_in() -> None:
@@ -307,3 +350,103 @@ def test_unfinished_minutes_say_what_they_lack() -> None:
     assert not minutes.complete
     assert {a.name for a in minutes.absentees} == {"王建国", "李红", "赵磊"}
     assert MinutesPart.OPINIONS in minutes.missing
+
+
+# --------------------------------------------------------------------------
+# Corrections before the minutes are sealed
+
+
+def test_an_opinion_is_edited_or_deleted_until_finalising() -> None:
+    m = _through_discussion()
+    first = m.opinions[0]
+    edited = flow.edit_opinion(m, ORG, 0, "p1", " 应当加强联系 ")
+    assert edited.opinions[0].speaker_id == "p1" and edited.opinions[0].text == "应当加强联系"
+    assert edited.opinions[0].at == first.at and edited.opinions[0].topic_index == 0
+    assert edited.opinions[1] == m.opinions[1]
+    # The same rules as recording one: a present speaker, L3 for the committee.
+    with pytest.raises(FlowError) as absent:
+        flow.edit_opinion(m, ORG, 0, "p3", "请假的人")
+    assert absent.value.rule == "M6"
+    with pytest.raises(FlowError) as l3:
+        flow.edit_opinion(m, ORG, 0, "p2", "代表支委会", capacity=Capacity.COMMITTEE)
+    assert l3.value.rule == "L3" and "press P (plan)" in l3.value.message_en
+    assert flow.delete_opinion(m, 1).opinions == m.opinions[:1]
+    # Past the discussion a topic keeps at least one opinion (R2).
+    summary = flow.advance(m, ORG)
+    with pytest.raises(FlowError) as only_one:
+        flow.delete_opinion(summary, 1)
+    assert only_one.value.rule == "R2"
+    more = flow.add_opinion(summary, ORG, "p1", "补充", _at(40), topic_index=1)
+    assert flow.delete_opinion(more, 1).opinions[-1].text == "补充"
+    final = flow.finalise(flow.advance(flow.write_summary(more, "小结"), ORG), ORG, _at(90))
+    for change in (
+        lambda: flow.edit_opinion(final, ORG, 0, "p1", "改"),
+        lambda: flow.delete_opinion(final, 0),
+        lambda: flow.add_opinion(final, ORG, "p1", "改", _at(95)),
+        lambda: flow.write_summary(final, "改"),
+    ):
+        with pytest.raises(FlowError) as exc:
+            change()
+        assert exc.value.rule == "R3"
+
+
+def test_going_back_to_add_an_opinion_keeps_the_step_order() -> None:
+    m = flow.advance(flow.write_summary(flow.advance(_through_discussion(), ORG), "小结"), ORG)
+    assert m.step is Step.RECORD
+    # Looking back at the discussion from the record step: topics go round.
+    m = flow.next_topic(replace(m, current_topic=1))
+    assert m.current_topic == 0
+    m = flow.add_opinion(m, ORG, "p1", "后补的意见", _at(60))
+    assert m.step is Step.RECORD and m.opinions[-1].topic_index == 0
+    # No opinion before the discussion is reached.
+    opening = flow.start(_planned(), ORG, _at(-10))
+    with pytest.raises(FlowError):
+        flow.add_opinion(opening, ORG, "p1", "太早", _at(0))
+    with pytest.raises(FlowError):
+        flow.next_topic(opening)
+
+
+def test_the_summary_and_decisions_are_rewritten_at_the_record_step_but_not_emptied() -> None:
+    m = flow.advance(flow.write_summary(flow.advance(_through_discussion(), ORG), "小结"), ORG)
+    m = flow.write_summary(m, "改过的小结", ("一、同意",))
+    assert (m.summary, m.decisions) == ("改过的小结", ("一、同意",))
+    # The minutes number decisions themselves: the typed "一、" is not repeated.
+    assert minutes_of(m, ORG).decisions == ("同意",)
+    with pytest.raises(FlowError) as exc:
+        flow.write_summary(m, "  ")
+    assert exc.value.rule == "R2"
+
+
+def test_a_task_is_re_dated_or_taken_back_until_finalising_and_frozen_into_the_minutes() -> None:
+    m = flow.write_summary(flow.advance(_through_discussion(), ORG), "小结")
+    task = flow.new_task(m, ORG, "t1", "p2", "与积极分子谈话", date(2026, 3, 31))
+    other = flow.new_task(m, ORG, "t2", "sec", "向支委会汇报", date(2026, 3, 20))
+    m = flow.advance(m, ORG)
+    redated = flow.edit_task(m, ORG, task, "p1", "与积极分子谈心", date(2026, 4, 15))
+    assert (redated.id, redated.assignee_id, redated.what, redated.due) == (
+        "t1",
+        "p1",
+        "与积极分子谈心",
+        date(2026, 4, 15),
+    )
+    with pytest.raises(FlowError):
+        flow.edit_task(m, ORG, task, "p1", "早于会议", date(2026, 3, 1))
+    flow.can_delete_task(m, other)  # allowed: no error
+    final = flow.finalise(m, ORG, _at(90), tasks=[redated, other])
+    assert [(t.task_id, t.assignee_id, t.what, t.due) for t in final.tasks_set] == [
+        ("t2", "sec", "向支委会汇报", date(2026, 3, 20)),
+        ("t1", "p1", "与积极分子谈心", date(2026, 4, 15)),
+    ]
+    with pytest.raises(FlowError):
+        flow.edit_task(final, ORG, redated, "p2", "改", date(2026, 5, 1))
+    with pytest.raises(FlowError):
+        flow.can_delete_task(final, other)
+    # What happens to a task afterwards is its own history, not the minutes'.
+    done = flow.close_task(redated, _at(3000), "已谈")
+    minutes = minutes_of(final, ORG, [done, other])
+    assert [(t.what, t.due, t.status) for t in minutes.tasks] == [
+        ("向支委会汇报", date(2026, 3, 20), TaskStatus.OPEN),
+        ("与积极分子谈心", date(2026, 4, 15), TaskStatus.DONE),
+    ]
+    changed_later = replace(other, what="另一件事", due=date(2026, 6, 1))
+    assert minutes_of(final, ORG, [changed_later]).tasks[0].what == "向支委会汇报"

@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from rules.minutes import MinutesPart, meeting_members, missing_minutes_parts, unaccounted_members
+from rules.minutes import (
+    MinutesPart,
+    decision_text,
+    meeting_members,
+    missing_minutes_parts,
+    unaccounted_members,
+)
 from rules.models import Attendance, AttendanceStatus, Meeting, Opinion
 
 from .conftest import at, compliant_org, held_meeting
@@ -125,3 +131,21 @@ def test_labels() -> None:
         "记录人",
     ]
     assert all(p.en and p.label("en") == p.en and p.label() == p.zh for p in MinutesPart)
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("一、按时收缴党费", "按时收缴党费"),
+        ("1. 按时收缴党费", "按时收缴党费"),
+        ("2、按时收缴党费", "按时收缴党费"),
+        ("（一）按时收缴党费", "按时收缴党费"),
+        ("(3) 按时收缴党费", "按时收缴党费"),
+        ("十二、年度总结", "年度总结"),
+        ("按时收缴党费", "按时收缴党费"),
+        ("2026年起按时收缴党费", "2026年起按时收缴党费"),
+        ("一、", "一、"),
+    ],
+)
+def test_a_decision_typed_with_its_number_is_not_numbered_twice(typed: str, shown: str) -> None:
+    assert decision_text(typed) == shown

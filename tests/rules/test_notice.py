@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from rules import flow
 from rules.checks.cadence import m5_notice
 from rules.models import Guest, Meeting, MeetingKind
-from rules.notice import NoticeTiming, days_ahead, notice_of, timing
+from rules.notice import NoticePart, NoticeTiming, days_ahead, notice_of, notice_out_of_date, timing
 from tests.rules.conftest import TZ, at, compliant_org, compliant_records, run
 
 NOV_28 = at(2026, 11, 28, 14, 30)  # a Saturday
@@ -111,3 +112,21 @@ def test_timing_agrees_with_the_rules_engine(days: int) -> None:
     )
     found = [f for f in run(m5_notice, replace(records, meetings=meetings)) if f.subject.id == mid]
     assert (timing(held, sent) is NoticeTiming.ON_TIME) == (not found)
+
+
+def test_a_plan_changed_after_the_notice_went_out_makes_it_out_of_date() -> None:
+    meeting = Meeting(id="m", group_id="g1", planned_at=datetime(2026, 3, 12, 14, 30, tzinfo=TZ))
+    planned = flow.plan(meeting, place="会议室", topics=("学习党章",))
+    assert notice_out_of_date(planned) == ()
+    sent = flow.record_notice(planned, planned.planned_at - timedelta(days=2))
+    assert sent.notice_as_sent is not None and sent.notice_as_sent.topics == ("学习党章",)
+    assert notice_out_of_date(sent) == ()
+    retopic = flow.plan(sent, topics=("学习党章", "党费检查"))
+    assert notice_out_of_date(retopic) == (NoticePart.TOPICS,)
+    moved = flow.plan(retopic, place="二楼", planned_at=sent.planned_at + timedelta(hours=1))
+    assert notice_out_of_date(moved) == (NoticePart.TIME, NoticePart.PLACE, NoticePart.TOPICS)
+    # Sent again, it says what the meeting is once more.
+    again = flow.record_notice(moved, moved.planned_at - timedelta(days=1))
+    assert notice_out_of_date(again) == ()
+    # A notice recorded before this was kept: nothing is known, nothing said.
+    assert notice_out_of_date(replace(retopic, notice_as_sent=None)) == ()

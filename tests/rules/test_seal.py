@@ -13,14 +13,15 @@ import pytest
 
 from rules import flow
 from rules.demo import demo_branch
-from rules.models import AttendanceStatus, Meeting, Seal, Step
+from rules.models import AttendanceStatus, Meeting, NoticeAsSent, Seal, Step, TaskAsSet
 from rules.seal import (
     MUTABLE_AFTER_FINAL,
+    V1_FIELDS,
     ProblemKind,
     Reason,
     SealHead,
     Verification,
-    newest_link,
+    chain_heads,
     seal_meeting,
     seal_on_save,
     sealed_content,
@@ -37,13 +38,7 @@ def demo_meetings() -> tuple[Meeting, ...]:
 
 
 def heads_of(meetings: tuple[Meeting, ...] | list[Meeting]) -> dict[str | None, SealHead]:
-    heads: dict[str | None, SealHead] = {}
-    for meeting in meetings:
-        link = newest_link(meeting)
-        current = heads.get(meeting.group_id)
-        if link is not None and (current is None or link.index > current.index):
-            heads[meeting.group_id] = link
-    return heads
+    return chain_heads(meetings)
 
 
 def g1(meetings: tuple[Meeting, ...] | list[Meeting]) -> list[Meeting]:
@@ -87,11 +82,75 @@ def test_the_demo_s_finalised_minutes_are_sealed_and_verify(
 
 
 def test_every_field_but_those_that_may_change_after_finalising_is_sealed() -> None:
-    # A field added to Meeting later is sealed without anyone listing it.
+    # A field added to Meeting later is sealed without anyone listing it: the
+    # fields sealing began with always, a newer one once it holds something.
+    # (Changed with tasks_set / signin_opened_at / notice_as_sent: at their defaults they are
+    # left out, so seals made before them keep verifying.)
     names = {f.name for f in dataclasses.fields(Meeting)}
     meeting = Meeting(id="m", group_id="g1", planned_at=NOW)
-    assert set(sealed_content(meeting)) == names - MUTABLE_AFTER_FINAL - {"seal"}
+    assert set(sealed_content(meeting)) == V1_FIELDS[Meeting] - MUTABLE_AFTER_FINAL - {"seal"}
     assert {"attendance", "opinions", "summary", "finalised_at"} <= set(sealed_content(meeting))
+    task = TaskAsSet("t1", "p1", "写心得", NOW.date())
+    said = NoticeAsSent(NOW, "会议室", ("学习",))
+    full = replace(meeting, tasks_set=(task,), signin_opened_at=NOW, notice_as_sent=said)
+    assert set(sealed_content(full)) == names - MUTABLE_AFTER_FINAL - {"seal"}
+    # No field sealing began with is gone or renamed (an old seal would break).
+    for cls, frozen in V1_FIELDS.items():
+        assert frozen <= {f.name for f in dataclasses.fields(cls)}, cls
+
+
+def _with_new_field(meeting: Meeting, cls: type[Meeting], **values: object) -> Meeting:
+    given = {f.name: getattr(meeting, f.name) for f in dataclasses.fields(meeting)}
+    return cls(**given, **values)
+
+
+def test_a_field_added_to_meeting_keeps_old_seals_and_is_covered_when_set(
+    demo_meetings: tuple[Meeting, ...],
+) -> None:
+    later = dataclasses.make_dataclass(
+        "MeetingLater",
+        [("chaired_remotely", bool, dataclasses.field(default=False))],
+        bases=(Meeting,),
+        frozen=True,
+    )
+    # Every seal made before the field existed reads back with its default.
+    as_read = [_with_new_field(m, later) for m in demo_meetings]
+    assert verify(as_read, heads_of(demo_meetings)).ok
+    # A value other than the default is sealed: changing it breaks the seal.
+    target = g1(demo_meetings)[-1]
+    changed = _with_new_field(target, later, chaired_remotely=True)
+    result = verify(swap(tuple(as_read), changed), heads_of(demo_meetings))
+    assert only(result) == (ProblemKind.CHANGED, Reason.CONTENT, target.id, 0)
+    # Sealed with the field set, it verifies, and setting it back is caught.
+    resealed, head = seal_meeting(replace(changed, seal=None), None, NOW)
+    assert resealed.seal is not None
+    assert verify([resealed], {"g1": head} if head else {}).ok
+    back = _with_new_field(replace(target, seal=resealed.seal), later)
+    assert not verify([back], {"g1": head} if head else {}).ok
+
+
+def test_a_field_added_inside_a_record_of_the_meeting_is_forward_compatible(
+    demo_meetings: tuple[Meeting, ...],
+) -> None:
+    target = g1(demo_meetings)[-1]
+    opinion_later = dataclasses.make_dataclass(
+        "OpinionLater",
+        [("topic_title", str, dataclasses.field(default=""))],
+        bases=(type(target.opinions[0]),),
+        frozen=True,
+    )
+
+    def with_opinions(**values: object) -> Meeting:
+        opinions = tuple(
+            opinion_later(**{f.name: getattr(o, f.name) for f in dataclasses.fields(o)}, **values)
+            for o in target.opinions
+        )
+        return replace(target, opinions=opinions)
+
+    heads = heads_of(demo_meetings)
+    assert verify(swap(demo_meetings, with_opinions()), heads).ok
+    result = verify(swap(demo_meetings, with_opinions(topic_title="x")), heads)
+    assert only(result) == (ProblemKind.CHANGED, Reason.CONTENT, target.id, 0)
 
 
 def test_sealing_needs_final_minutes_and_a_timezone(demo_meetings: tuple[Meeting, ...]) -> None:

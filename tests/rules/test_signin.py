@@ -512,7 +512,10 @@ def _planned() -> Meeting:
 
 
 def _started() -> Meeting:
-    return flow.start(_planned(), ORG, _at(-15))
+    # Sign-in opens a quarter hour ahead; the meeting starts on time, so a
+    # sign-in before it is present (changed with the two moments: the start
+    # was at -15 and late was after the planned time).
+    return flow.start(flow.open_signin(_planned(), _at(-15)), ORG, _at(0))
 
 
 def _at_step(step: Step) -> Meeting:
@@ -545,8 +548,12 @@ def _refused(meeting: Meeting, person_id: str, now: datetime, phone: str = "") -
     return exc.value.refusal
 
 
-def test_signing_in_before_the_planned_start_is_present_with_the_phone() -> None:
-    m = sign_in(_started(), ORG, "p05", _at(-5), by=RecordedBy.PHONE, phone=PHONE)
+def test_signing_in_before_the_start_is_present_with_the_phone() -> None:
+    # Changed with the two moments: present is before the real start (it was
+    # before the planned one); sign-in opens before the meeting starts.
+    opened = flow.open_signin(_planned(), _at(-15))
+    assert open_for_signin(opened)
+    m = sign_in(opened, ORG, "p05", _at(-5), by=RecordedBy.PHONE, phone=PHONE)
     record = m.attendance_of("p05")
     assert record is not None
     assert record.status is AttendanceStatus.PRESENT
@@ -555,9 +562,15 @@ def test_signing_in_before_the_planned_start_is_present_with_the_phone() -> None
     assert record.phone == PHONE
 
 
-def test_signing_in_after_the_planned_start_is_late() -> None:
+def test_signing_in_after_the_start_is_late() -> None:
     m = sign_in(_started(), ORG, "p05", _at(1), by=RecordedBy.PHONE, phone=PHONE)
     record = m.attendance_of("p05")
+    assert record is not None and record.status is AttendanceStatus.LATE
+    # Started a quarter hour early: a sign-in after the start is late even
+    # before the planned time.
+    started = flow.start(_planned(), ORG, _at(-15))
+    early = sign_in(started, ORG, "p05", _at(-5), by=RecordedBy.PHONE, phone=PHONE)
+    record = early.attendance_of("p05")
     assert record is not None and record.status is AttendanceStatus.LATE
 
 
@@ -572,7 +585,7 @@ def test_a_member_on_leave_who_turns_up_is_recorded_as_come() -> None:
     m = flow.mark_attendance(
         _planned(), ORG, "p09", AttendanceStatus.ON_LEAVE, _at(-600), reason="出差"
     )
-    m = flow.start(m, ORG, _at(-15))
+    m = flow.start(m, ORG, _at(0))
     m = sign_in(m, ORG, "p09", _at(-5), by=RecordedBy.PHONE, phone=PHONE)
     record = m.attendance_of("p09")
     assert record is not None and record.status is AttendanceStatus.PRESENT

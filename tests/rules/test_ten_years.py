@@ -13,7 +13,7 @@ from rules import engine
 from rules.demo import DemoData
 from rules.findings import Severity
 from rules.models import AttendanceStatus, MeetingKind, Step, TaskStatus
-from rules.seal import SealHead, newest_link, verify
+from rules.seal import chain_heads, verify
 from rules.ten_years import GROUPS, MEMBERS_PER_GROUP, meetings_held, ten_year_branch
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -90,13 +90,7 @@ def test_no_error_level_finding_and_the_seals_verify(two_years: DemoData) -> Non
     meetings = two_years.records.meetings
     final = [m for m in meetings if m.step.minutes_final]
     assert final and all(m.seal is not None for m in final)
-    heads: dict[str | None, SealHead] = {}
-    for meeting in final:
-        link = newest_link(meeting)
-        newest = heads.get(meeting.group_id)
-        if link is not None and (newest is None or link.index > newest.index):
-            heads[meeting.group_id] = link
-    report = verify(meetings, heads)
+    report = verify(meetings, chain_heads(final))
     assert report.ok and report.sealed == len(final)
 
 

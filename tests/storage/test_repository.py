@@ -141,6 +141,22 @@ def test_tasks_of_finalised_minutes_still_change(repo: Repository) -> None:
     assert repo.tasks() == [done]
 
 
+def test_a_task_taken_back_before_finalising_is_gone_and_after_it_is_refused(
+    repo: Repository,
+) -> None:
+    repo.save_meeting(make_meeting())
+    kept, taken_back = make_task("t1"), make_task("t2", due=date(2025, 3, 1))
+    repo.save_task(kept)
+    repo.save_task(taken_back)
+    repo.delete_task(taken_back)
+    assert repo.tasks() == [kept]
+    repo.delete_task(taken_back)  # already gone: nothing happens
+    repo.save_meeting(finalise(make_meeting()))
+    with pytest.raises(FinalisedRecordError):
+        repo.delete_task(kept)
+    assert repo.tasks() == [kept]
+
+
 def test_plans_round_trip_and_filter(repo: Repository) -> None:
     plan_g1 = make_plan("g1", 2025)
     plan_g2 = make_plan("g2", 2025)

@@ -4,15 +4,19 @@ the one change finalised minutes accept besides the after-steps (R3)."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from rules import flow
-from rules.models import Meeting, Step
+from rules.models import Meeting, Step, TaskAsSet
 from rules.seal import MUTABLE_AFTER_FINAL as SEALED_AFTER_FINAL
-from rules.seal import SealHead, seal_meeting, seal_on_save, verify
+from rules.seal import SealHead, chain_heads, seal_meeting, seal_on_save, verify
 from storage import FinalisedRecordError, Repository
+from storage.codec import structure, unstructure
 from storage.repository import MUTABLE_AFTER_FINAL, FileRepository
 from tests.storage.conftest import ADDENDUM, at, finalise, make_meeting, make_org
 
@@ -86,3 +90,44 @@ def test_an_unreadable_meeting_file_is_named_and_the_rest_still_read(
     meetings, problems = file_repo.meetings_readable()
     assert [m.id for m in meetings] == ["m-2025-01"]
     assert len(problems) == 1 and "m-2025-02.json" in problems[0].where
+
+
+# --------------------------------------------------------------------------
+# Seals made before a field was added (rules.seal.V1_FIELDS)
+
+_V1 = Path(__file__).parent.parent / "fixtures" / "seals"
+
+
+def _v1_meetings(name: str) -> list[Meeting]:
+    """Sealed meetings as a kiosk at commit 55b26b7 wrote them (the demo
+    branch, and two years of the ten-year sample), read by today's codec."""
+    documents = json.loads(gzip.decompress((_V1 / f"{name}_v1.json.gz").read_bytes()))
+    return [structure(doc, Meeting, where=name, label="meeting") for doc in documents]
+
+
+@pytest.mark.parametrize("name", ["demo", "ten_years_2"])
+def test_seals_made_before_the_new_fields_still_verify(name: str) -> None:
+    meetings = _v1_meetings(name)
+    assert len(meetings) > 40
+    # The files have none of the fields added since; they read as defaults.
+    assert all(m.tasks_set == () and m.signin_opened_at is None for m in meetings)
+    assert all(m.notice_as_sent is None for m in meetings)
+    result = verify(meetings, chain_heads(meetings))
+    assert result.ok, result.problems
+    assert result.sealed >= len(meetings)
+
+
+def test_a_new_field_is_read_and_written_and_an_old_file_reads_with_its_default(
+    repo: Repository,
+) -> None:
+    repo.save_organisation(make_org())
+    task = TaskAsSet("t1", "p1", "写心得", at(2025, 1, 20).date())
+    meeting = replace(make_meeting(), tasks_set=(task,), signin_opened_at=at(2025, 1, 8, 8, 30))
+    repo.save_meeting(meeting)
+    again = repo.meeting(meeting.id)
+    assert again is not None
+    assert again.tasks_set == (task,) and again.signin_opened_at == meeting.signin_opened_at
+    document = unstructure(make_meeting())
+    del document["tasks_set"], document["signin_opened_at"]
+    old = structure(document, Meeting, where="old.json", label="meeting")
+    assert old.tasks_set == () and old.signin_opened_at is None

@@ -140,3 +140,16 @@ async def saved(app: XiaozuApp, pilot: Pilot[None]) -> None:
 def stored(data: Path) -> FileRepository:
     """A second, read-only view of the data directory: what is on disk."""
     return FileRepository(data, writable=False)
+
+
+async def start_meeting(app: XiaozuApp, pilot: Pilot[None]) -> None:
+    """Ctrl+O on the meeting screen starts the meeting. More than 30 minutes
+    before the planned time (the default test clock is a week early) it asks
+    first: the test goes ahead."""
+    from tui.screens.meeting_steps.dialogs import ConfirmDialog
+
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    if isinstance(app.screen, ConfirmDialog):
+        await pilot.press("enter")
+        await pilot.pause()

@@ -19,7 +19,7 @@ from textual.widgets import OptionList, SelectionList, Static
 from rules.minutes import minutes_of
 from rules.models import VotingMethod
 from storage import atomic
-from tests.tui.conftest import LEADER_G1, Clock, saved, stored, unlocked
+from tests.tui.conftest import LEADER_G1, Clock, saved, start_meeting, stored, unlocked
 from tests.tui.test_meeting import G1, G1_NEXT, HELD_AT, everyone_present, open_meeting
 from tui.app import XiaozuApp
 from tui.screens.election import ElectionScreen, ElectionSetupDialog, HandsDialog
@@ -58,8 +58,7 @@ async def meeting_under_way(app: XiaozuApp, pilot: Pilot[None]) -> None:
     """Home → the meeting → start → everyone of 第一党小组 present."""
     await unlocked(app, pilot)
     await open_meeting(app, pilot)
-    await pilot.press("ctrl+o")
-    await pilot.pause()
+    await start_meeting(app, pilot)
     await everyone_present(app, pilot, G1)
 
 
@@ -222,8 +221,7 @@ async def test_home_offers_the_election_only_while_the_meeting_is_held(
         shown = {b.binding.description for b in app.screen.active_bindings.values() if b.enabled}
         assert "Election" not in shown
         await open_meeting(app, pilot)
-        await pilot.press("ctrl+o")
-        await pilot.pause()
+        await start_meeting(app, pilot)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)

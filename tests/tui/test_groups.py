@@ -64,9 +64,9 @@ async def pick_member(screen: GroupsScreen, pilot: Pilot[None], name: str) -> No
 
 
 async def choose(pilot: Pilot[None], select: Select[str], label: str) -> None:
-    """Open the focused choice and go down to ``label``, as a user would."""
+    """Open the focused choice (Space) and go down to ``label``, as a user would."""
     select.focus()
-    await pilot.press("enter")
+    await pilot.press("space")
     await pilot.pause()
     for _ in range(10):
         if select.expanded is False:

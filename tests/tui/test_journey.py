@@ -113,7 +113,7 @@ async def test_a_leader_goes_from_the_lock_screen_to_reported_minutes_and_a_clos
         assert isinstance(app.screen, MeetingScreen)
         await pilot.press("ctrl+n")  # record
         await pilot.pause()
-        await pilot.press("ctrl+f")  # finalise
+        await pilot.press("ctrl+f", "enter")  # finalise: it asks first, Enter confirms
         await pilot.pause()
         assert kiosk.meeting(G1_NEXT).step is Step.FINALISED
         await pilot.press("escape")

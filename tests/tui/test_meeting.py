@@ -127,9 +127,10 @@ async def mark(
 
 
 async def choose(pilot: Pilot[None], select: Select[str], label: str) -> None:
-    """Open the focused select and move to ``label`` with the arrow keys."""
+    """Open the focused select (Space) and move to ``label`` with the arrow
+    keys; Enter picks it."""
     assert select.has_focus
-    await pilot.press("enter")
+    await pilot.press("space")
     await pilot.pause()
     overlay = select.query_one(OptionList)
     labels = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
@@ -350,7 +351,7 @@ async def test_the_leader_runs_a_whole_meeting_step_by_step(
             (SECRETARY, "向党支部汇报整改清单")
         ]
         assert record.complete
-        await pilot.press("ctrl+f")
+        await pilot.press("ctrl+f", "enter")  # asks first: confirm
         await pilot.pause()
         assert kiosk_of(app).meeting(G1_NEXT).step is Step.FINALISED
         assert "已定稿" in text(app, "#record-state") and "只读" in text(app, "#record-state")
@@ -418,7 +419,7 @@ async def test_finalised_minutes_are_read_only(
     async with app.run_test(size=(80, 24)) as pilot:
         await unlocked(app, pilot, LEADER_G1, "g1")
         await run_to_record(app, pilot)
-        await pilot.press("ctrl+f")
+        await pilot.press("ctrl+f", "enter")  # asks first: confirm
         await pilot.pause()
         screen = screen_of(app)
         final = kiosk_of(app).meeting(G1_NEXT)

@@ -12,9 +12,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
+from rules import flow
 from tests.tui.conftest import LEADER_G1, TZ, Clock, saved, stored, unlocked
 from tui.app import XiaozuApp
 from tui.screens.home import HomeScreen
+from tui.screens.meeting_steps.dialogs import ConfirmDialog
 from tui.screens.notice import NoticeScreen
 
 G1_NEXT = "m-g1-2026-12"  # 3 December 2026, 16:30, 生产一车间二楼会议室
@@ -143,3 +145,44 @@ async def test_a_notice_without_a_place_cannot_be_recorded_as_sent(
         await pilot.pause()
         assert "请先填写地点和议题" in screen.error_note.text
         assert app.kiosk.meeting(G1_NEXT).notice_sent_at is None
+
+
+async def test_recording_sent_again_asks_and_a_changed_plan_makes_the_notice_out_of_date(
+    make_kiosk_app: Callable[..., XiaozuApp], clock: Clock, demo_dir: Path
+) -> None:
+    clock.now = datetime(2026, 11, 30, 10, 0, tzinfo=TZ)
+    app = make_kiosk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_notice(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        first = datetime(2026, 11, 30, 10, 0, tzinfo=TZ)
+        assert screen.meeting.notice_sent_at == first
+        # Again, a day later: it asks; Escape keeps the first time.
+        clock.now = datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.meeting.notice_sent_at == first
+        assert not screen.stale_note.display
+        # The topics change after the notice went out: out of date, here …
+        kiosk = app.kiosk
+        assert kiosk is not None
+        kiosk.save_meeting(flow.plan(screen.meeting, topics=("学习党章",)))
+        screen.show()
+        assert screen.stale_note.display and "议题已改动" in screen.stale_note.text
+        # … and confirmed, the notice is recorded as sent now and up to date.
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.meeting.notice_sent_at == clock.now
+        assert not screen.stale_note.display
+        await saved(app, pilot)
+        with stored(demo_dir) as repo:
+            on_disk = repo.meeting(G1_NEXT)
+        assert on_disk is not None and on_disk.notice_sent_at == clock.now
+        assert on_disk.notice_as_sent is not None
+        assert on_disk.notice_as_sent.topics == ("学习党章",)

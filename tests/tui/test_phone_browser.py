@@ -28,7 +28,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from rules import flow
 from rules.models import AttendanceStatus, RecordedBy
-from tests.tui.conftest import TZ, Clock, stored
+from tests.tui.conftest import TZ, Clock, start_meeting, stored
 from tests.tui.test_meeting import G1_NEXT, kiosk_of
 
 # test_signin's fixtures too: the members' sign-in PINs on disk (signin_dir),
@@ -274,8 +274,7 @@ async def test_a_phone_browser_signs_in_with_the_pin_then_next_meeting_with_one_
         )
         app.open_screen("meeting", following.id)
         await pilot.pause()
-        await pilot.press("ctrl+o")
-        await pilot.pause()
+        await start_meeting(app, pilot)
         assert isinstance(app.screen, MeetingScreen) and app.screen.meeting_id == following.id
         app.screen.query_one(SigninCode).update_code()
         await pilot.pause()

@@ -12,6 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, SelectionList, Static
 
+from rules import flow
 from rules.models import Guest, MeetingKind, Step
 from storage import StorageWriteError
 from tests.tui.conftest import LEADER_G1, TZ, saved, stored, unlocked
@@ -100,7 +101,7 @@ async def test_postponing_needs_a_reason_then_a_new_meeting_is_planned(
         # R1: choose the recorder with the keyboard.
         recorder = plan.query_one("#plan-recorder", Select)
         recorder.focus()
-        await pilot.press("enter", "down", "down", "enter")
+        await pilot.press("space", "down", "down", "enter")  # open, move, pick
         await pilot.pause()
         assert recorder.value not in (Select.NULL, None)
         chosen = recorder.value
@@ -294,3 +295,19 @@ async def test_a_failed_write_shows_what_is_stored(
         # The kiosk read the meeting back, and the field shows what is stored.
         assert kiosk.meeting(G1_NEXT).place == "生产一车间二楼会议室"
         assert plan.query_one("#plan-place", Input).value == "生产一车间二楼会议室"
+
+
+async def test_changing_topics_after_the_notice_went_out_says_it_is_out_of_date(
+    make_kiosk_app: Callable[..., XiaozuApp],
+) -> None:
+    app = make_kiosk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlocked(app, pilot, LEADER_G1, "g1")
+        kiosk = kiosk_of(app)
+        meeting = kiosk.meeting(G1_NEXT)
+        kiosk.save_meeting(flow.record_notice(meeting, kiosk.now()))
+        plan = await open_plan(app, pilot)
+        note = plan.topics_note
+        assert not note.display
+        await type_into(pilot, app, "#plan-topic-2", "学习党章")
+        assert note.display and "议题已改动" in note.text and "重新发出" in note.text

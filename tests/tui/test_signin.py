@@ -22,7 +22,7 @@ from rules import signin
 from rules.demo import demo_branch
 from rules.models import AttendanceStatus, RecordedBy
 from storage import FileRepository
-from tests.tui.conftest import NOW, SECRET_FILE, Clock, stored, unlocked
+from tests.tui.conftest import NOW, SECRET_FILE, Clock, start_meeting, stored, unlocked
 from tests.tui.test_meeting import G1_NEXT, HELD_AT, kiosk_of, message, rows
 from tests.tui.test_qr import _cells_of_strips, _decode, _raster
 from tui.app import XiaozuApp
@@ -69,8 +69,7 @@ async def meeting_open(app: XiaozuApp, pilot: Pilot[None]) -> MeetingScreen:
     await unlocked(app, pilot)
     await pilot.press("m")
     await pilot.pause()
-    await pilot.press("ctrl+o")
-    await pilot.pause()
+    await start_meeting(app, pilot)
     screen = app.screen
     assert isinstance(screen, MeetingScreen)
     assert app.phone is not None and app.phone.base is not None, "the page is not served"
@@ -174,6 +173,8 @@ async def test_a_member_scans_the_screen_signs_in_and_the_roster_turns_present(
         assert status == 200 and heading(page) == "签到"
         assert "党员编号" in page and 'type="password"' in page
         assert "<script" not in page and "http" not in page.split("<body>")[1].lower()
+        # The page carries the real start (started a week early here), not the plan.
+        assert "2026年11月26日 · 09:00 已开始" in page
 
         status, page = await send(
             phone, app, ticket_of(page), number=NUMBER[MEMBER], pin=PINS[MEMBER]
@@ -474,8 +475,7 @@ async def test_a_port_in_use_is_explained_and_marking_by_hand_goes_on(
             await unlocked(app, pilot)
             await pilot.press("m")
             await pilot.pause()
-            await pilot.press("ctrl+o")
-            await pilot.pause()
+            await start_meeting(app, pilot)
             code = app.screen.query_one(SigninCode)
             code.update_code()
             why = str(code.query_one("#signin-why").render())

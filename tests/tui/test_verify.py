@@ -61,7 +61,7 @@ async def test_finalised_minutes_are_sealed_and_an_addendum_verifies(
     async with app.run_test(size=(100, 30)) as pilot:
         await unlocked(app, pilot, LEADER_G1, "g1")
         await run_to_record(app, pilot)
-        await pilot.press("ctrl+f")
+        await pilot.press("ctrl+f", "enter")  # asks first: confirm
         await saved(app, pilot)
         with stored(demo_dir) as repo:
             final = repo.meeting(G1_NEXT)

@@ -221,8 +221,12 @@ class PhoneServer:
         org = self.kiosk.org
         group = org.group(meeting.group_id) if meeting.group_id else None
         name = group.name if group else self.t(f"{org.branch.name}党员大会", org.branch.name)
-        when = meeting.planned_at.astimezone(self.env.tz)
-        return f"{name} · {self.env.date(when.date())}"
+        when = (meeting.started_at or meeting.planned_at).astimezone(self.env.tz)
+        title = f"{name} · {self.env.date(when.date())}"
+        if meeting.started_at is None:  # sign-in opened before the start
+            return title + self.t(f" · 计划 {when:%H:%M} 开始", f" · starts {when:%H:%M}")
+        # The real start: a sign-in after it is late (迟到).
+        return title + self.t(f" · {when:%H:%M} 已开始", f" · started {when:%H:%M}")
 
     def front(self) -> Response:
         return self._html(pages.about(self.env.lang))

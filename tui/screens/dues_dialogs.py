@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from textual import getters
 from textual.app import ComposeResult
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 
 from tui.env import KioskEnv
 from tui.screens.meeting_steps.dialogs import FormDialog
+from tui.widgets.form_fields import FieldSelect
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class PaymentDialog(DuesDialog):
     months = getters.query_one("#dues-months", Input)
     amount = getters.query_one("#dues-amount", Input)
     paid_on = getters.query_one("#dues-paid-on", Input)
-    collector = getters.query_one("#dues-collector", Select)
+    collector = getters.query_one("#dues-collector", FieldSelect)
 
     def __init__(
         self,
@@ -70,7 +71,7 @@ class PaymentDialog(DuesDialog):
         yield Static(t("交纳日期", "Paid on"), classes="dialog-label")
         yield Input(self.draft.paid_on, placeholder="YYYY-MM-DD", id="dues-paid-on", max_length=10)
         yield Static(t("收缴人", "Collected by"), classes="dialog-label")
-        yield Select(
+        yield FieldSelect(
             self.collectors,
             allow_blank=False,
             value=self.draft.collected_by,

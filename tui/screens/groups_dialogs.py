@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from rules.groups import ChangeRefused, OrgChange
 from tui.env import KioskEnv
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.form_fields import FORM_KEYS_TEXT, FieldSelect, next_field
 
 _ENGLISH = {"change.save": "Save", "change.cancel": "Cancel", "history.back": "Close"}
 
@@ -117,19 +118,13 @@ class ChangeDialog(ModalScreen[OrgChange | None]):
                     yield Static(field.label, classes="change-label", markup=False)
                     yield self._widget(field)
             yield Static("", id="change-error", markup=False)
-            yield Static(
-                t(
-                    "Enter 下一项/保存 · Ctrl+S 保存 · Esc 取消",
-                    "Enter next/save · Ctrl+S save · Esc cancel",
-                ),
-                id="change-keys",
-            )
+            yield Static(t(*FORM_KEYS_TEXT), id="change-keys")
         yield Footer()
 
     def _widget(self, field: Field) -> Widget:
         widget_id = f"field-{field.key}"
         if field.choices:
-            select: Select[str] = Select(
+            select = FieldSelect(
                 list(field.choices),
                 value=field.value if field.value else Select.NULL,
                 allow_blank=field.allow_blank or not field.value,
@@ -158,15 +153,11 @@ class ChangeDialog(ModalScreen[OrgChange | None]):
         return found
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    @on(FieldSelect.Submitted)
+    def _submitted(self, event: Input.Submitted | FieldSelect.Submitted) -> None:
         """Enter goes on to the next field; on the last it saves."""
         event.stop()
-        widgets = self._widgets()
-        index = widgets.index(event.input) if event.input in widgets else -1
-        if 0 <= index < len(widgets) - 1:
-            widgets[index + 1].focus()
-        else:
-            self.action_save()
+        next_field(self, event.control, self.action_save)
 
     def action_save(self) -> None:
         try:

@@ -8,8 +8,11 @@ restarted kiosk resumes there) under a step indicator. Every change goes
 through ``rules.flow`` — which refuses, with the rule and its words, what the
 rules do not allow — and is saved with ``Kiosk.save_meeting`` as soon as it
 is made (written off the UI loop). The leader may look back at an earlier
-step (keys 1–5); a step ahead cannot be skipped to. Finalised minutes are
-read-only (R3).
+step (keys 1–5) and, until finalising, correct what it recorded there; a
+step ahead cannot be skipped to. Two moments have their own keys: sign-in
+opens (Ctrl+G, it may open before the start) and the meeting starts
+(Ctrl+O; more than 30 minutes early it asks first). Finalising (Ctrl+F)
+shows what will be sealed and asks; finalised minutes are read-only (R3).
 
 A branch without groups runs the same flow as its monthly party member
 congress (党员大会, B1).
@@ -29,7 +32,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Input, Static, Text
 
 from rules import flow, signin
 from rules.flow import STEP_LABELS, FlowError
-from rules.models import AttendanceStatus, Meeting, Person, Step
+from rules.models import AttendanceStatus, FollowUpTask, Meeting, Person, Step
 from rules.signin import BadgeProblem, Refusal, SigninRefused
 from tui.kiosk import Kiosk
 from tui.labels import ATTENDANCE_LABELS
@@ -39,12 +42,17 @@ from tui.screens.meeting_steps.agenda import AgendaStep
 from tui.screens.meeting_steps.base import (
     MeetingState,
     NextTopicWanted,
+    OpinionDeleteWanted,
+    OpinionEditWanted,
     OpinionWanted,
     StepPanel,
     SummaryEdited,
+    TaskDeleteWanted,
+    TaskEditWanted,
     TaskWanted,
 )
 from tui.screens.meeting_steps.dialogs import (
+    ConfirmDialog,
     OpinionDialog,
     OpinionDraft,
     ReasonDialog,
@@ -55,6 +63,7 @@ from tui.screens.meeting_steps.discussion import DiscussionStep
 from tui.screens.meeting_steps.opening import OpeningStep
 from tui.screens.meeting_steps.preparation import PreparationStep
 from tui.screens.meeting_steps.record import RecordStep
+from tui.screens.meeting_steps.sealing import sealing_preview
 from tui.screens.meeting_steps.summary import SummaryStep
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.roster import Roster
@@ -62,6 +71,7 @@ from tui.widgets.step_indicator import FIVE_STEPS, StepIndicator
 
 _ENGLISH = {
     "meeting.back": "Back",
+    "meeting.signin": "Open sign-in",
     "meeting.start": "Start",
     "meeting.next": "Next step",
     "meeting.finalise": "Finalise",
@@ -107,6 +117,7 @@ class MeetingScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "返回", id="meeting.back"),
+        Binding("ctrl+g", "open_signin", "开放签到", id="meeting.signin"),
         Binding("ctrl+o", "start", "开始会议", id="meeting.start"),
         Binding("ctrl+n", "next", "下一步", id="meeting.next"),
         Binding("ctrl+f", "finalise", "定稿", id="meeting.finalise"),
@@ -263,6 +274,8 @@ class MeetingScreen(Screen[None]):
         step = self.meeting.step
         if action == "start":
             return step is Step.PREPARATION
+        if action == "open_signin":
+            return step is Step.PREPARATION and self.meeting.signin_opened_at is None
         if action == "next":
             return step.in_meeting and step is not Step.RECORD
         if action == "finalise":
@@ -278,24 +291,84 @@ class MeetingScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_open_signin(self) -> None:
+        """签到开始: phones and badges sign in from now; before the start
+        they count as present."""
+        if self.attempt(lambda m: flow.open_signin(m, self.kiosk.now())) is None:
+            self.say(
+                self.env.t(
+                    "签到已开放:请扫码(按 Q 放大二维码)或刷胸卡;会议开始前签到记为出席。"
+                    "到时按 Ctrl+O 开始会议。",
+                    "Sign-in is open: scan the code (Q enlarges it) or a badge; signing in"
+                    " before the start counts as present. Press Ctrl+O to start the meeting.",
+                )
+            )
+
     def action_start(self) -> None:
+        """会议开始: the real start. Well before the planned time it asks."""
+        meeting, now, t = self.meeting, self.kiosk.now(), self.env.t
         org = self.kiosk.org
-        if self.attempt(lambda m: flow.start(m, org, self.kiosk.now())) is None:
+        # Refusals (no topics, place, recorder …) come first, without asking.
+        if self.refused(lambda m: flow.start(m, org, now)):
+            return
+        early = flow.early_start(meeting, now)
+        if early is None:
+            self._start()
+            return
+        minutes = int(early.early_by.total_seconds() // 60)
+        planned = meeting.planned_at.astimezone(self.env.tz)
+        body = t(
+            f"计划开会时间是 {self.env.date(planned.date())} {planned:%H:%M},"
+            f"现在开始会提前 {minutes} 分钟;会议记录和手机页面记下的是实际开始时间。",
+            f"The meeting is planned for {self.env.date(planned.date())} {planned:%H:%M};"
+            f" starting now is {minutes} minutes early. The minutes and the phone page"
+            " carry the real start time.",
+        )
+        if early.notice_too_late:
+            body += "\n\n" + t(
+                "通知发出至今不足一天:现在开始,通知将不足提前一天,"
+                "M5(提前一至三天通知)会被列为问题。",
+                "The notice went out less than a day ago: starting now, the notice was less"
+                " than a day ahead, and M5 (notice one to three days ahead) will be a finding.",
+            )
+        body += "\n\n" + t("仍要现在开始会议吗?", "Start the meeting now anyway?")
+        title = t("提前开始会议?", "Start the meeting early?")
+        self.app.push_screen(ConfirmDialog(self.env, title, body, self._start))
+
+    def _start(self) -> str | None:
+        org = self.kiosk.org
+        problem = self.attempt(lambda m: flow.start(m, org, self.kiosk.now()))
+        if problem is None:
             self.say(
                 self.env.t(
                     "会议开始。请扫码或刷胸卡签到;登记:P 出席 L 迟到 V 请假 A 缺席。",
                     "Open. Scan the code or a badge; or mark: P present L late V leave A absent.",
                 )
             )
+        return problem
 
     def action_next(self) -> None:
         org = self.kiosk.org
         self.attempt(lambda m: flow.advance(m, org))
 
+    def _own_tasks(self) -> list[FollowUpTask]:
+        return self.kiosk.tasks(self.meeting_id)
+
     def action_finalise(self) -> None:
-        org = self.kiosk.org
-        if self.attempt(lambda m: flow.finalise(m, org, self.kiosk.now())) is None:
+        """Show what will be sealed and ask; Escape changes nothing."""
+        org, tasks = self.kiosk.org, self._own_tasks()
+        if self.refused(lambda m: flow.finalise(m, org, self.kiosk.now(), tasks)):
+            return
+        body = sealing_preview(self.meeting, org, tasks, self.env)
+        title = self.env.t("定稿并封存会议记录?", "Finalise and seal the minutes?")
+        self.app.push_screen(ConfirmDialog(self.env, title, body, self._finalise))
+
+    def _finalise(self) -> str | None:
+        org, tasks = self.kiosk.org, self._own_tasks()
+        problem = self.attempt(lambda m: flow.finalise(m, org, self.kiosk.now(), tasks))
+        if problem is None:
             self.say(self.env.t("会议记录已定稿。", "The minutes are finalised."))
+        return problem
 
     def action_view(self, number: int) -> None:
         """Look back at an earlier step; a later one cannot be skipped to."""
@@ -458,12 +531,7 @@ class MeetingScreen(Screen[None]):
         first = speakers[0].id if speakers else ""
         if self.refused(lambda m: flow.add_opinion(m, org, first, "—", now)):
             return
-        meeting = self.meeting
-        topic = meeting.topics[meeting.current_topic]
-        title = self.env.t(
-            f"记录发言 · 议题{meeting.current_topic + 1}:{topic}",
-            f"Record an opinion · topic {meeting.current_topic + 1}: {topic}",
-        )
+        title = self._topic_title(self.meeting.current_topic, editing=False)
 
         def save(draft: OpinionDraft) -> str | None:
             return self.attempt(
@@ -474,6 +542,49 @@ class MeetingScreen(Screen[None]):
 
         self.app.push_screen(
             OpinionDialog(self.env, title, [(p.name, p.id) for p in speakers], save)
+        )
+
+    def _topic_title(self, index: int, *, editing: bool) -> str:
+        topic = self.meeting.topics[index]
+        zh, en = ("修改发言", "Edit an opinion") if editing else ("记录发言", "Record an opinion")
+        return self.env.t(f"{zh} · 议题{index + 1}:{topic}", f"{en} · topic {index + 1}: {topic}")
+
+    @on(OpinionEditWanted)
+    def _opinion_edit(self, event: OpinionEditWanted) -> None:
+        org, number = self.kiosk.org, event.number
+        old = self.meeting.opinions[number]
+        if self.refused(lambda m: flow.can_correct(m, Step.DISCUSSION)):
+            return
+        title = self._topic_title(old.topic_index, editing=True)
+
+        def save(draft: OpinionDraft) -> str | None:
+            return self.attempt(
+                lambda m: flow.edit_opinion(
+                    m, org, number, draft.speaker_id, draft.text, capacity=draft.capacity
+                )
+            )
+
+        speakers = [(p.name, p.id) for p in self.speakers()]
+        self.app.push_screen(OpinionDialog(self.env, title, speakers, save, editing=old))
+
+    @on(OpinionDeleteWanted)
+    def _opinion_delete(self, event: OpinionDeleteWanted) -> None:
+        number = event.number
+        if self.refused(lambda m: flow.delete_opinion(m, number)):
+            return
+        old = self.meeting.opinions[number]
+        body = self.env.t(
+            f"删除{self.kiosk.name(old.speaker_id)}的这条发言?\n\n{old.text}",
+            f"Delete this opinion of {self.kiosk.name(old.speaker_id)}?\n\n{old.text}",
+        )
+        title = self.env.t("删除发言", "Delete an opinion")
+        self.app.push_screen(
+            ConfirmDialog(
+                self.env,
+                title,
+                body,
+                lambda: self.attempt(lambda m: flow.delete_opinion(m, number)),
+            )
         )
 
     @on(NextTopicWanted)
@@ -507,7 +618,7 @@ class MeetingScreen(Screen[None]):
             TaskDialog(self.env, title, [(p.name, p.id) for p in people], self._save_task)
         )
 
-    def _save_task(self, draft: TaskDraft) -> str | None:
+    def _save_task(self, draft: TaskDraft, editing: FollowUpTask | None = None) -> str | None:
         t = self.env.t
         if draft.due is None:
             text = t(
@@ -516,25 +627,67 @@ class MeetingScreen(Screen[None]):
             )
             self.say(text, error=True)
             return text
+        meeting, org = self.meeting, self.kiosk.org
         try:
-            task = flow.new_task(
-                self.meeting,
-                self.kiosk.org,
-                self.kiosk.new_task_id(),
-                draft.assignee_id,
-                draft.what,
-                draft.due,
-            )
+            if editing is None:
+                task = flow.new_task(
+                    meeting, org, self.kiosk.new_task_id(), draft.assignee_id, draft.what, draft.due
+                )
+            else:
+                task = flow.edit_task(
+                    meeting, org, editing, draft.assignee_id, draft.what, draft.due
+                )
         except FlowError as error:
             text = self.refusal(error)
             self.say(text, error=True)
             return text
         self.kiosk.save_task(task)
         self.refresh_view()
+        who = self.kiosk.name(task.assignee_id)
         self.say(
-            t(
-                f"已添加任务:{self.kiosk.name(task.assignee_id)} · {task.what}",
-                f"Task added: {self.kiosk.name(task.assignee_id)} · {task.what}",
+            t(f"已添加任务:{who} · {task.what}", f"Task added: {who} · {task.what}")
+            if editing is None
+            else t(
+                f"已修改任务:{who} · {task.what} · 期限 {self.env.date(task.due)}",
+                f"Task changed: {who} · {task.what} · due {self.env.date(task.due)}",
             )
         )
         return None
+
+    def _own_task(self, task_id: str) -> FollowUpTask | None:
+        return next((t for t in self._own_tasks() if t.id == task_id), None)
+
+    @on(TaskEditWanted)
+    def _task_edit(self, event: TaskEditWanted) -> None:
+        task = self._own_task(event.task_id)
+        if task is None or self.refused(lambda m: flow.can_delete_task(m, task)):
+            return
+        people = [(p.name, p.id) for p in self.task_people()]
+        title = self.env.t("修改会后任务(谁、做什么、何时完成)", "Edit a follow-up task")
+        self.app.push_screen(
+            TaskDialog(self.env, title, people, lambda d: self._save_task(d, task), editing=task)
+        )
+
+    @on(TaskDeleteWanted)
+    def _task_delete(self, event: TaskDeleteWanted) -> None:
+        task = self._own_task(event.task_id)
+        if task is None or self.refused(lambda m: flow.can_delete_task(m, task)):
+            return
+        t = self.env.t
+        who = self.kiosk.name(task.assignee_id)
+        body = t(
+            f"删除这项会后任务?\n\n{who}:{task.what}(期限 {self.env.date(task.due)})",
+            f"Delete this follow-up task?\n\n{who}: {task.what} (due {self.env.date(task.due)})",
+        )
+
+        def delete() -> str | None:
+            if self.refused(lambda m: flow.can_delete_task(m, task)):
+                return t("会议记录已定稿,任务不能删除。", "The minutes are final.")
+            self.kiosk.delete_task(task)
+            self.refresh_view()
+            self.say(t(f"已删除任务:{who} · {task.what}", f"Task deleted: {who} · {task.what}"))
+            return None
+
+        self.app.push_screen(
+            ConfirmDialog(self.env, t("删除会后任务", "Delete a task"), body, delete)
+        )

@@ -4,7 +4,9 @@ and recording that it went out.
 "党小组要把会议的时间、地点、议题、要求提前一至三天通知本组党员". Sending it
 less than one day or more than three days ahead is said right here, with the
 seed's words — a warning, not a refusal: the leader may have reasons, and the
-rules engine reports it too.
+rules engine reports it too. Recording "sent" again over an earlier sending
+asks first; a plan changed after the notice went out (time, place, topics)
+is said to leave the notice out of date, here and on the plan screen.
 """
 
 from __future__ import annotations
@@ -18,13 +20,37 @@ from textual.widgets import Footer, Header, Static, TextArea
 
 from rules import flow
 from rules.flow import FlowError
-from rules.notice import NoticeTiming, days_ahead, notice_of, timing
+from rules.models import Meeting
+from rules.notice import NoticePart, NoticeTiming, days_ahead, notice_of, notice_out_of_date, timing
 from rules.seed import RULES
+from tui.env import KioskEnv
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
+from tui.screens.meeting_steps.dialogs import ConfirmDialog
 from tui.widgets.note import Note
 
 _ENGLISH = {"notice.copy": "Copy", "notice.sent": "Sent now", "notice.back": "Back"}
+
+_PARTS: dict[NoticePart, tuple[str, str]] = {
+    NoticePart.TIME: ("时间", "time"),
+    NoticePart.PLACE: ("地点", "place"),
+    NoticePart.TOPICS: ("议题", "topics"),
+}
+
+
+def out_of_date_text(meeting: Meeting, env: KioskEnv) -> str:
+    """What to tell the leader when the plan changed after the notice went
+    out ("" when the notice still says what the meeting is)."""
+    parts = notice_out_of_date(meeting)
+    if not parts:
+        return ""
+    zh = "、".join(_PARTS[p][0] for p in parts)
+    en = ", ".join(_PARTS[p][1] for p in parts)
+    return env.t(
+        f"(M5)通知发出后{zh}已改动,已发出的通知已过时:请在通知页(首页按 N)重新发出并按 S 记录。",
+        f"M5 · The {en} changed after the notice went out: the notice is out of date."
+        " Send it again from the notice screen (N on home) and press S.",
+    )
 
 
 class NoticeScreen(MeetingBoundScreen):
@@ -40,6 +66,7 @@ class NoticeScreen(MeetingBoundScreen):
     title_line = getters.query_one("#notice-title", Static)
     status_line = getters.query_one("#notice-status", Static)
     timing_note = getters.query_one("#notice-timing", Note)
+    stale_note = getters.query_one("#notice-stale", Note)
     error_note = getters.query_one("#notice-error", Note)
     text_area = getters.query_one("#notice-text", TextArea)
 
@@ -48,6 +75,7 @@ class NoticeScreen(MeetingBoundScreen):
         yield Static("", id="notice-title", markup=False)
         yield Static("", id="notice-status", markup=False)
         yield Note(id="notice-timing")
+        yield Note(id="notice-stale")
         yield Note(id="notice-error")
         yield TextArea(id="notice-text", read_only=True, soft_wrap=True, show_cursor=False)
         yield Footer()
@@ -99,6 +127,11 @@ class NoticeScreen(MeetingBoundScreen):
                 )
             )
         self._show_timing(sent)
+        stale = out_of_date_text(meeting, env)
+        if stale:
+            self.stale_note.say(stale, "warning")
+        else:
+            self.stale_note.say()
 
     def _show_timing(self, sent: datetime | None) -> None:
         """M5: one to three days ahead, said before sending and after."""
@@ -143,14 +176,39 @@ class NoticeScreen(MeetingBoundScreen):
         self.notify(self.env.t("通知已复制。", "Notice copied."))
 
     def action_sent(self) -> None:
+        """Record that the notice went out now; over an earlier sending it
+        asks first (the earlier time would be replaced)."""
+        t, env = self.env.t, self.env
+        try:
+            flow.record_notice(self.meeting, self.kiosk.now())
+        except FlowError as error:
+            self.error_note.say(f"{error.rule} · {error.message(env.lang)}", "error")
+            return
+        earlier = self.meeting.notice_sent_at
+        if earlier is None:
+            self._record_sent()
+            return
+        local = earlier.astimezone(env.tz)
+        when = f"{env.date(local.date())} {local:%H:%M}"
+        body = t(
+            f"通知已记为 {when} 发出。改记为现在发出吗?原来的发出时间将被替换。",
+            f"The notice is recorded as sent {when}. Record it as sent now instead?"
+            " The earlier time will be replaced.",
+        )
+        title = t("重新记录通知发出时间?", "Record the notice as sent again?")
+        self.app.push_screen(ConfirmDialog(env, title, body, self._record_sent))
+
+    def _record_sent(self) -> str | None:
         try:
             sent = flow.record_notice(self.meeting, self.kiosk.now())
         except FlowError as error:
-            self.error_note.say(f"{error.rule} · {error.message(self.env.lang)}", "error")
-            return
+            text = f"{error.rule} · {error.message(self.env.lang)}"
+            self.error_note.say(text, "error")
+            return text
         self.error_note.say()
         self.kiosk.save_meeting(sent)
         self.show()
+        return None
 
     def action_back(self) -> None:
         self.dismiss()

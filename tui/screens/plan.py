@@ -41,6 +41,8 @@ from rules.seed import RULES
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
 from tui.screens.home import KIND_LABELS
+from tui.screens.notice import out_of_date_text
+from tui.widgets.form_fields import FieldSelect
 from tui.widgets.note import Note
 
 TOPIC_LINES = 3  # a third line is allowed, with the M2 warning
@@ -201,7 +203,7 @@ class PlanScreen(MeetingBoundScreen):
             people = [(p.name, p.id) for p in self.members()]
             yield _row(
                 t("记录人", "Recorder"),
-                Select(
+                FieldSelect(
                     people,
                     prompt=t("指定记录人(R1)", "name the recorder (R1)"),
                     value=self._member_or_blank(meeting.recorder_id),
@@ -212,7 +214,7 @@ class PlanScreen(MeetingBoundScreen):
             chair = meeting.chair_id or self._leader_id()
             yield _row(
                 t("主持人", "Chair"),
-                Select(
+                FieldSelect(
                     people,
                     prompt=t("主持人", "chair"),
                     value=self._member_or_blank(chair),
@@ -225,7 +227,7 @@ class PlanScreen(MeetingBoundScreen):
                 kinds = [MeetingKind.MEMBER_CONGRESS]
             yield _row(
                 t("会议类型", "Kind"),
-                Select(
+                FieldSelect(
                     [(t(*KIND_LABELS[k]), k) for k in kinds],
                     value=meeting.kind,
                     allow_blank=False,
@@ -441,6 +443,14 @@ class PlanScreen(MeetingBoundScreen):
     def _say(self, error: FlowError) -> None:
         self.error_line.say(f"{error.rule} · {error.message(self.env.lang)}", "error")
 
+    @on(Input.Submitted)
+    @on(FieldSelect.Submitted)
+    def _next_field(self, event: Input.Submitted | FieldSelect.Submitted) -> None:
+        """Enter goes on to the next field, as Tab does (and as in every
+        dialog); each field is saved as it is typed."""
+        event.stop()
+        self.focus_next()
+
     @on(Input.Changed)
     @on(Input.Blurred)
     def _typed(self, event: Input.Changed | Input.Blurred) -> None:
@@ -449,8 +459,10 @@ class PlanScreen(MeetingBoundScreen):
         name = event.input.id or ""
         if name in ("plan-date", "plan-time"):
             self._save_when()
+            self._show_topics_note()  # says, too, when the notice is out of date
         elif name == "plan-place":
             self._apply(place=event.value)
+            self._show_topics_note()
         elif name.startswith("plan-topic-"):
             self._apply(topics=self._topics())
             self._show_topics_note()
@@ -658,7 +670,11 @@ class PlanScreen(MeetingBoundScreen):
                 "warning",
             )
         else:
-            note.say()
+            stale = out_of_date_text(self.meeting, self.env)
+            if stale:
+                note.say(stale, "warning")
+            else:
+                note.say()
 
     def _show_month_boxes(self) -> None:
         meeting = self.meeting

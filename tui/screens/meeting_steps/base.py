@@ -82,3 +82,33 @@ class SummaryEdited(Message):
 
     summary: str
     decisions: tuple[str, ...]
+
+
+@dataclass
+class OpinionEditWanted(Message):
+    """The leader wants to correct an opinion (its number in the meeting's
+    opinions) before the minutes are sealed."""
+
+    number: int
+
+
+@dataclass
+class OpinionDeleteWanted(Message):
+    """The leader wants to take back an opinion (its number in the meeting's
+    opinions)."""
+
+    number: int
+
+
+@dataclass
+class TaskEditWanted(Message):
+    """The leader wants to correct a follow-up task as set (who, what, when)."""
+
+    task_id: str
+
+
+@dataclass
+class TaskDeleteWanted(Message):
+    """The leader wants to take back a follow-up task set at the meeting."""
+
+    task_id: str

@@ -1,5 +1,6 @@
 """Small dialogs of the meeting: a reason for leave or absence, a speaker's
-opinion, a follow-up task.
+opinion, a follow-up task, and a question to confirm (finalising, starting
+early, taking something back).
 
 Each dialog is handed a ``save`` function by the meeting screen. Saving
 calls it with what was typed; it answers None when the change went through
@@ -16,16 +17,17 @@ from datetime import date
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Select, Static
 
-from rules.models import Capacity
+from rules.models import Capacity, FollowUpTask, Opinion
 from tui.env import KioskEnv
 from tui.labels import CAPACITY_LABELS
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.form_fields import FORM_KEYS_TEXT, FieldSelect, next_field
 
-_ENGLISH = {"dialog.save": "Save", "dialog.cancel": "Cancel"}
+_ENGLISH = {"dialog.save": "Save", "dialog.cancel": "Cancel", "dialog.confirm": "Confirm"}
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,11 @@ class FormDialog(ModalScreen[bool]):
                 yield Static(self.hint, classes="dialog-label", markup=False)
             yield from self.fields()
             yield Static("", classes="dialog-error", markup=False)
-            yield Static(
-                self.env.t(
-                    "Enter 下一项/保存 · Ctrl+S 保存 · Esc 取消",
-                    "Enter next/save · Ctrl+S save · Esc cancel",
-                ),
-                classes="dialog-keys",
-            )
+            yield Static(self.keys_text(), classes="dialog-keys")
         yield Footer()
+
+    def keys_text(self) -> str:
+        return self.env.t(*FORM_KEYS_TEXT)
 
     def fields(self) -> ComposeResult:
         yield from ()
@@ -95,14 +94,11 @@ class FormDialog(ModalScreen[bool]):
         self.dismiss(False)
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    @on(FieldSelect.Submitted)
+    def _submitted(self, event: Input.Submitted | FieldSelect.Submitted) -> None:
         """Enter goes on to the next field; on the last one it saves."""
         event.stop()
-        inputs = list(self.query(Input))
-        if event.input is inputs[-1]:
-            self.action_save()
-        else:
-            inputs[inputs.index(event.input) + 1].focus()
+        next_field(self, event.control, self.action_save)
 
 
 class ReasonDialog(FormDialog):
@@ -131,8 +127,8 @@ class ReasonDialog(FormDialog):
 class OpinionDialog(FormDialog):
     """Who spoke, in which capacity (L3), and what they said."""
 
-    speaker = getters.query_one("#opinion-speaker", Select)
-    capacity = getters.query_one("#opinion-capacity", Select)
+    speaker = getters.query_one("#opinion-speaker", FieldSelect)
+    capacity = getters.query_one("#opinion-capacity", FieldSelect)
     text = getters.query_one("#opinion-text", Input)
 
     def __init__(
@@ -141,30 +137,38 @@ class OpinionDialog(FormDialog):
         title: str,
         speakers: Sequence[tuple[str, str]],
         save: Callable[[OpinionDraft], str | None],
+        editing: Opinion | None = None,
     ) -> None:
         super().__init__(env, title)
         self.speakers = list(speakers)  # (label, person id)
         self.save = save
+        self.editing = editing  # the opinion being corrected, if any
 
     def fields(self) -> ComposeResult:
-        t = self.env.t
+        t, editing = self.env.t, self.editing
         yield Static(t("发言人", "Speaker"), classes="dialog-label")
-        yield Select(
+        ids = [pid for _, pid in self.speakers]
+        yield FieldSelect(
             self.speakers,
             allow_blank=False,
+            value=editing.speaker_id if editing and editing.speaker_id in ids else Select.NULL,
             id="opinion-speaker",
             compact=True,
         )
         yield Static(t("身份", "Capacity"), classes="dialog-label")
-        yield Select(
+        yield FieldSelect(
             [(t(*CAPACITY_LABELS[c]), c.value) for c in Capacity],
             allow_blank=False,
-            value=Capacity.PERSONAL.value,
+            value=(editing.capacity if editing else Capacity.PERSONAL).value,
             id="opinion-capacity",
             compact=True,
         )
         yield Static(t("意见", "Opinion"), classes="dialog-label")
-        yield Input(placeholder=t("发言要点", "What they said"), id="opinion-text")
+        yield Input(
+            editing.text if editing else "",
+            placeholder=t("发言要点", "What they said"),
+            id="opinion-text",
+        )
 
     def attempt(self) -> str | None:
         return self.save(
@@ -179,7 +183,7 @@ class OpinionDialog(FormDialog):
 class TaskDialog(FormDialog):
     """A follow-up task: who, what, by when (YYYY-MM-DD)."""
 
-    who = getters.query_one("#task-who", Select)
+    who = getters.query_one("#task-who", FieldSelect)
     what = getters.query_one("#task-what", Input)
     due = getters.query_one("#task-due", Input)
 
@@ -189,19 +193,32 @@ class TaskDialog(FormDialog):
         title: str,
         people: Sequence[tuple[str, str]],
         save: Callable[[TaskDraft], str | None],
+        editing: FollowUpTask | None = None,
     ) -> None:
         super().__init__(env, title)
         self.people = list(people)  # (label, person id)
         self.save = save
+        self.editing = editing  # the task being corrected, if any
 
     def fields(self) -> ComposeResult:
-        t = self.env.t
+        t, editing = self.env.t, self.editing
+        ids = [pid for _, pid in self.people]
+        who = editing.assignee_id if editing and editing.assignee_id in ids else Select.NULL
         yield Static(t("负责人", "Who"), classes="dialog-label")
-        yield Select(self.people, allow_blank=False, id="task-who", compact=True)
+        yield FieldSelect(self.people, allow_blank=False, value=who, id="task-who", compact=True)
         yield Static(t("任务", "What"), classes="dialog-label")
-        yield Input(placeholder=t("做什么", "What is to be done"), id="task-what")
+        yield Input(
+            editing.what if editing else "",
+            placeholder=t("做什么", "What is to be done"),
+            id="task-what",
+        )
         yield Static(t("完成期限", "By when"), classes="dialog-label")
-        yield Input(placeholder="YYYY-MM-DD", id="task-due", max_length=10)
+        yield Input(
+            editing.due.isoformat() if editing else "",
+            placeholder="YYYY-MM-DD",
+            id="task-due",
+            max_length=10,
+        )
 
     def attempt(self) -> str | None:
         text = self.due.value.strip()
@@ -212,3 +229,32 @@ class TaskDialog(FormDialog):
         return self.save(
             TaskDraft(assignee_id=str(self.who.value), what=self.what.value, due=due, due_text=text)
         )
+
+
+class ConfirmDialog(FormDialog):
+    """A question before something that cannot be undone or that the rules
+    warn about: what will happen, shown in full; Enter or Ctrl+S goes ahead,
+    Escape changes nothing."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "确认", id="dialog.confirm"),
+        Binding("enter", "save", "确认", show=False, id="dialog.confirm_enter"),
+    ]
+
+    def __init__(self, env: KioskEnv, title: str, body: str, go: Callable[[], str | None]) -> None:
+        super().__init__(env, title)
+        self.body = body
+        self.go = go
+
+    def fields(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog-body"):
+            yield Static(self.body, markup=False)
+
+    def keys_text(self) -> str:
+        return self.env.t(
+            "Enter 或 Ctrl+S 确认 · Esc 取消(不做任何改动)",
+            "Enter or Ctrl+S to go ahead · Esc cancels (nothing changes)",
+        )
+
+    def attempt(self) -> str | None:
+        return self.go()

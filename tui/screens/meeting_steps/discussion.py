@@ -1,7 +1,10 @@
 """Step three (三、围绕中心,组织讨论): the topic under discussion and each
 speaker's opinion on it, with the capacity they spoke in (L3).
 
-The next step is refused (R2) while a topic has no opinion.
+The next step is refused (R2) while a topic has no opinion. Until the
+minutes are finalised an opinion can be corrected (Enter or Ctrl+E on its
+row) or taken back (Delete), and, looking back from a later step, one more
+recorded (O); T goes round the topics.
 """
 
 from __future__ import annotations
@@ -17,18 +20,27 @@ from tui.labels import CAPACITY_LABELS
 from tui.screens.meeting_steps.base import (
     MeetingState,
     NextTopicWanted,
+    OpinionDeleteWanted,
+    OpinionEditWanted,
     OpinionWanted,
     StepPanel,
 )
 from tui.widgets.bindings import localise_bindings
 
-_ENGLISH = {"meeting.opinion": "Opinion", "meeting.next_topic": "Next topic"}
+_ENGLISH = {
+    "meeting.opinion": "Opinion",
+    "meeting.next_topic": "Next topic",
+    "meeting.opinion_edit": "Edit",
+    "meeting.opinion_delete": "Delete",
+}
 
 
 class DiscussionStep(StepPanel):
     BINDINGS = [
         Binding("o", "opinion", "记录发言", id="meeting.opinion"),
         Binding("t", "next_topic", "下一议题", id="meeting.next_topic"),
+        Binding("ctrl+e", "edit", "修改", id="meeting.opinion_edit"),
+        Binding("delete", "delete", "删除", id="meeting.opinion_delete"),
     ]
 
     topic_line = getters.query_one("#discussion-topic", Static)
@@ -39,6 +51,7 @@ class DiscussionStep(StepPanel):
     def __init__(self, env: KioskEnv, state: MeetingState, *, id: str) -> None:
         super().__init__(env, state, id=id)
         self.shown: list[Opinion] = []  # the opinions in the table, in order
+        self.numbers: list[int] = []  # their places in the meeting's opinions
         localise_bindings(self, env.lang, _ENGLISH)
 
     def compose(self) -> ComposeResult:
@@ -65,7 +78,8 @@ class DiscussionStep(StepPanel):
         )
         table = self.table
         table.clear()
-        self.shown = [o for o in meeting.opinions if o.topic_index == index]
+        self.numbers = [n for n, o in enumerate(meeting.opinions) if o.topic_index == index]
+        self.shown = [meeting.opinions[n] for n in self.numbers]
         for opinion in self.shown:
             table.add_row(
                 state.name(opinion.speaker_id),
@@ -119,3 +133,22 @@ class DiscussionStep(StepPanel):
 
     def action_next_topic(self) -> None:
         self.post_message(NextTopicWanted())
+
+    def _chosen(self) -> int | None:
+        row = self.table.cursor_row
+        return self.numbers[row] if 0 <= row < len(self.numbers) else None
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        number = self._chosen()
+        if number is not None:
+            self.post_message(OpinionEditWanted(number))
+
+    def action_delete(self) -> None:
+        number = self._chosen()
+        if number is not None:
+            self.post_message(OpinionDeleteWanted(number))

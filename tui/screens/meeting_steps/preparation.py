@@ -52,6 +52,24 @@ class PreparationStep(StepPanel):
                 t("此次会议已推迟:", "This meeting was postponed: ") + meeting.postponement.reason
             )
         else:
+            opened = meeting.signin_opened_at
+            if opened is None:
+                lines.append(
+                    t(
+                        "按 Ctrl+G 开放签到(可在会议开始前):开始前签到的记为出席,开始后记为迟到。",
+                        "Press Ctrl+G to open sign-in (it may open before the start): signing"
+                        " in before the start is present, after it late.",
+                    )
+                )
+            else:
+                came = sum(1 for a in meeting.attendance if a.status.attended)
+                at = opened.astimezone(env.tz)
+                lines.append(
+                    t(
+                        f"签到已于 {at:%H:%M} 开放,已签到 {came} 人。按 Q 放大二维码。",
+                        f"Sign-in opened at {at:%H:%M}; {came} signed in. Q enlarges the code.",
+                    )
+                )
             lines.append(
                 t(
                     "到会后按 Ctrl+O 开始会议:第一步,党小组长报告缺席情况及议题、开法和要求。",

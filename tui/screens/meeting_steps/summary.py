@@ -4,7 +4,10 @@ the decisions (one per line) and the follow-up tasks — who, what, by when
 else, L3).
 
 What is typed is sent up as it is typed; the screen saves it through the
-flow. The text areas are read-only unless the meeting is at this step.
+flow. Until the minutes are finalised the summary and decisions can be
+rewritten (from the record step too, looking back) and a task corrected
+(Enter or Ctrl+E on its row: who, what, a new due date) or taken back
+(Delete); once final the text areas are read-only.
 """
 
 from __future__ import annotations
@@ -17,10 +20,21 @@ from textual.widgets import DataTable, Static, TextArea
 
 from rules.models import Step, TaskStatus
 from tui.env import KioskEnv
-from tui.screens.meeting_steps.base import MeetingState, StepPanel, SummaryEdited, TaskWanted
+from tui.screens.meeting_steps.base import (
+    MeetingState,
+    StepPanel,
+    SummaryEdited,
+    TaskDeleteWanted,
+    TaskEditWanted,
+    TaskWanted,
+)
 from tui.widgets.bindings import localise_bindings
 
-_ENGLISH = {"meeting.task": "New task"}
+_ENGLISH = {
+    "meeting.task": "New task",
+    "meeting.task_edit": "Edit task",
+    "meeting.task_delete": "Delete task",
+}
 
 
 def decision_lines(text: str) -> tuple[str, ...]:
@@ -29,7 +43,11 @@ def decision_lines(text: str) -> tuple[str, ...]:
 
 
 class SummaryStep(StepPanel):
-    BINDINGS = [Binding("ctrl+t", "task", "新增任务", id="meeting.task")]
+    BINDINGS = [
+        Binding("ctrl+t", "task", "新增任务", id="meeting.task"),
+        Binding("ctrl+e", "edit_task", "改任务", id="meeting.task_edit"),
+        Binding("delete", "delete_task", "删任务", id="meeting.task_delete"),
+    ]
 
     summary_area = getters.query_one("#summary-text", TextArea)
     decisions_area = getters.query_one("#summary-decisions", TextArea)
@@ -38,6 +56,7 @@ class SummaryStep(StepPanel):
 
     def __init__(self, env: KioskEnv, state: MeetingState, *, id: str) -> None:
         super().__init__(env, state, id=id)
+        self.task_ids: list[str] = []  # the tasks in the table, in order
         localise_bindings(self, env.lang, _ENGLISH)
 
     def compose(self) -> ComposeResult:
@@ -58,7 +77,7 @@ class SummaryStep(StepPanel):
     def refresh_content(self) -> None:
         t, env, state = self.env.t, self.env, self.state
         meeting = state.meeting
-        editable = meeting.step is Step.SUMMARY
+        editable = meeting.step in (Step.SUMMARY, Step.RECORD)
         summary, decisions = self.summary_area, self.decisions_area
         for area in (summary, decisions):
             area.read_only = not editable
@@ -70,12 +89,16 @@ class SummaryStep(StepPanel):
             decisions.load_text("\n".join(meeting.decisions))
         self.tasks_head.update(
             t(
-                f"会后任务(谁、做什么、何时完成):{len(state.tasks)} 项 · Ctrl+T 新增",
-                f"Follow-up tasks (who, what, by when): {len(state.tasks)} · Ctrl+T adds one",
+                f"会后任务(谁、做什么、何时完成):{len(state.tasks)} 项"
+                " · Ctrl+T 新增 · Ctrl+E 修改 · Del 删除",
+                f"Follow-up tasks (who, what, by when): {len(state.tasks)}"
+                " · Ctrl+T adds · Ctrl+E edits · Del deletes",
             )
         )
         table = self.tasks_table
+        row = table.cursor_row
         table.clear()
+        self.task_ids = [task.id for task in state.tasks]
         for task in state.tasks:
             done = task.status is TaskStatus.DONE
             table.add_row(
@@ -84,6 +107,9 @@ class SummaryStep(StepPanel):
                 env.date(task.due),
                 t("已完成", "done") if done else t("未完成", "open"),
             )
+
+        if table.row_count:
+            table.move_cursor(row=min(max(row, 0), table.row_count - 1), animate=False)
 
     def focus_main(self) -> None:
         self.summary_area.focus()
@@ -100,3 +126,22 @@ class SummaryStep(StepPanel):
 
     def action_task(self) -> None:
         self.post_message(TaskWanted())
+
+    def _chosen(self) -> str | None:
+        row = self.tasks_table.cursor_row
+        return self.task_ids[row] if 0 <= row < len(self.task_ids) else None
+
+    @on(DataTable.RowSelected, "#summary-tasks")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_task()
+
+    def action_edit_task(self) -> None:
+        task_id = self._chosen()
+        if task_id is not None:
+            self.post_message(TaskEditWanted(task_id))
+
+    def action_delete_task(self) -> None:
+        task_id = self._chosen()
+        if task_id is not None:
+            self.post_message(TaskDeleteWanted(task_id))
