@@ -153,13 +153,15 @@ _PLANS: dict[type, tuple[tuple[str, Any], ...]] = {}
 def _field_plan(cls: type) -> tuple[tuple[str, Any], ...]:
     """Each field of ``cls`` with the default that leaves it out of the
     hashed form (``_ALWAYS``: never left out). A subclass goes by the entry
-    of the record type it extends; a type with no entry hashes every field."""
+    of the record type it extends; a type with no entry (one newer than
+    sealing that nobody gave one) hashes its required fields always and the
+    others when not at their default, so its later fields are
+    forward-compatible as well."""
     plan = _PLANS.get(cls)
     if plan is None:
-        frozen = next((V1_FIELDS[base] for base in cls.__mro__ if base in V1_FIELDS), None)
+        frozen = next((V1_FIELDS[base] for base in cls.__mro__ if base in V1_FIELDS), frozenset())
         plan = _PLANS[cls] = tuple(
-            (f.name, _ALWAYS if frozen is None or f.name in frozen else _default_of(f))
-            for f in fields(cls)
+            (f.name, _ALWAYS if f.name in frozen else _default_of(f)) for f in fields(cls)
         )
     return plan
 
