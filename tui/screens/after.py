@@ -33,6 +33,7 @@ from tui.screens.base import MeetingBoundScreen
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.seal_line import seal_line
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 from tui.widgets.minutes_view import MinutesView
 
 _ENGLISH = {
@@ -109,7 +110,7 @@ class AfterScreen(MeetingBoundScreen):
         yield Static("", id="after-status")
         yield MinutesView(self._minutes(), self.env, names=self.kiosk.name, id="after-minutes")
         yield Static("", id="after-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     # -- showing ----------------------------------------------------------------
 

@@ -23,7 +23,6 @@ from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     Input,
     Label,
@@ -41,6 +40,7 @@ from rules.seed import RULES
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
 from tui.screens.home import KIND_LABELS
+from tui.widgets.footer import KeysFooter
 from tui.widgets.note import Note
 
 TOPIC_LINES = 3  # a third line is allowed, with the M2 warning
@@ -314,7 +314,7 @@ class PlanScreen(MeetingBoundScreen):
                 t("推迟会议", "Postpone"), id="plan-postpone", variant="warning", compact=True
             )
         yield Note(id="plan-error")
-        yield Footer()
+        yield KeysFooter()
 
     def _member_or_blank(self, person_id: str | None) -> str | NoSelection:
         """A Select's value: the person if they are (still) a member."""

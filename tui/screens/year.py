@@ -32,6 +32,7 @@ from tui.env import KioskEnv
 from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 from tui.widgets.minutes_view import Paragraph, WrappedText
 
 _ENGLISH = {
@@ -143,7 +144,7 @@ class YearScreen(Screen[None]):
         yield table
         yield WrappedText(id="year-detail")
         yield Static("", id="year-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     # -- showing ----------------------------------------------------------------
 

@@ -1,0 +1,138 @@
+"""What a leader sees at 80x24 (issue 14): every key a screen offers is in
+its footer, Ctrl+L among them; the roster's columns (how a member signed in,
+why they are away) are readable beside the sign-in code.
+
+"Sees" means the text as the terminal shows it: the screen as composited,
+line by line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from rich.cells import set_cell_size
+
+from tests.tui.conftest import LEADER_G1, unlocked
+from tests.tui.test_meeting import mark
+from tests.tui.test_snapshots import _last_finalised, _meeting_started
+from tui.app import XiaozuApp
+from tui.widgets.footer import key_rows
+from tui.widgets.roster import Roster
+
+LONG_REASON = "未请假:夜班后在家休息,未看到通知,会后已说明"
+
+
+def screen_lines(app: XiaozuApp) -> list[str]:
+    """The screen as the terminal shows it, one string a line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def left_of(line: str, cells: int) -> str:
+    """The part of a screen line left of column ``cells``."""
+    return set_cell_size(line, cells)
+
+
+def shown_keys(app: XiaozuApp) -> list[tuple[str, str]]:
+    """(key as displayed, label) of every binding the screen offers now."""
+    keys = []
+    for _node, binding, enabled, _tooltip in app.screen.active_bindings.values():
+        if binding.show and enabled:
+            keys.append((app.get_key_display(binding), binding.description))
+    return keys
+
+
+def assert_every_key_in_the_footer(app: XiaozuApp) -> None:
+    lines = screen_lines(app)
+    footer = app.screen.query_one("KeysFooter")
+    top = footer.region.y
+    assert footer.region.bottom == len(lines), "the footer is not at the bottom"
+    text = "\n".join(lines[top:])
+    offered = shown_keys(app)
+    assert offered
+    for key, label in offered:
+        assert f"{key} {label}" in text, f"{key} {label} is not in the footer:\n{text}"
+
+
+# -- the footer ------------------------------------------------------------------
+
+
+def test_keys_wrap_onto_lines_that_fit() -> None:
+    assert key_rows([10, 10, 10], 30) == [[0, 1, 2]]
+    assert key_rows([10, 10, 11], 30) == [[0, 1], [2]]
+    assert key_rows([40, 5], 30) == [[0], [1]]  # a key wider than a line: its own
+    assert key_rows([], 30) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_every_main_screen_shows_every_key_and_ctrl_l(
+    make_kiosk_app: Callable[..., XiaozuApp], lang: str, size: tuple[int, int]
+) -> None:
+    app = make_kiosk_app(lang=lang)
+    lock = "^l 锁定" if lang == "zh" else "^l Lock"
+    async with app.run_test(size=size) as pilot:
+        await unlocked(app, pilot, LEADER_G1, "g1")
+        assert_every_key_in_the_footer(app)
+        assert lock in "\n".join(screen_lines(app))
+        for name, args in (("after", _last_finalised(app)), ("tasks", ()), ("year", ())):
+            app.open_screen(name, *args)
+            await pilot.pause()
+            assert_every_key_in_the_footer(app)
+            assert lock in "\n".join(screen_lines(app)[-3:])
+            app.pop_screen()
+            await pilot.pause()
+        await _meeting_started(app, pilot)
+        assert_every_key_in_the_footer(app)
+        assert lock in "\n".join(screen_lines(app)[-3:])
+        # Ctrl+L shown is Ctrl+L working.
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.kiosk is not None and app.kiosk.session is None
+        assert lock not in "\n".join(screen_lines(app))  # nothing to lock now
+
+
+# -- the roster --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_how_and_why_are_readable_beside_the_code_at_80x24(
+    make_kiosk_app: Callable[..., XiaozuApp], lang: str
+) -> None:
+    app = make_kiosk_app(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlocked(app, pilot, LEADER_G1, "g1")
+        await _meeting_started(app, pilot)  # 李志强 and 王建国 present, 刘洋 on leave
+        await mark(app, pilot, "p09", "a", LONG_REASON)
+        roster = app.screen.query_one(Roster)
+        qr = app.screen.query_one("#signin-qr")
+        # The roster ends before the code begins: nothing runs under it.
+        assert roster.region.right <= qr.region.x
+        assert roster.virtual_size.width <= roster.scrollable_content_region.width
+        lines = screen_lines(app)
+        row = next(line for line in lines if line.lstrip().startswith("周涛"))
+        shown = left_of(row, qr.region.x)
+        # How: the short label; why: shortened, and saying so.
+        assert ("组长" if lang == "zh" else "leader") in shown
+        assert ("缺席" if lang == "zh" else "absent") in shown
+        assert "未请" in shown and "…" in shown and LONG_REASON not in shown
+        # The highlighted row in full, wrapped under the table.
+        detail = "".join(left_of(line, qr.region.x).strip() for line in lines)
+        assert LONG_REASON in detail
+        assert ("组长登记 16:30" if lang == "zh" else "leader 16:30") in detail
+
+
+async def test_at_120x40_the_roster_has_every_column_in_full(
+    make_kiosk_app: Callable[..., XiaozuApp],
+) -> None:
+    app = make_kiosk_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlocked(app, pilot, LEADER_G1, "g1")
+        await _meeting_started(app, pilot)  # 李志强 and 王建国 present, 刘洋 on leave
+        await mark(app, pilot, "p09", "a", LONG_REASON)
+        lines = screen_lines(app)
+        row = next(line for line in lines if line.lstrip().startswith("周涛"))
+        assert "组长登记 16:30" in row and "正式党员" in row and "出席情况" in "\n".join(lines)
+        # The reason as far as there is room, the rest under the table.
+        assert LONG_REASON[:12] in row and "…" in row
+        assert LONG_REASON in "".join(line.strip() for line in lines)
