@@ -13,10 +13,11 @@ from collections.abc import Callable
 import pytest
 from rich.cells import set_cell_size
 
-from tests.tui.conftest import LEADER_G1, unlocked
+from tests.tui.conftest import LEADER_G1, SECRETARY, unlocked
 from tests.tui.test_meeting import mark
 from tests.tui.test_snapshots import _last_finalised, _meeting_started
 from tui.app import XiaozuApp
+from tui.widgets.findings import FindingsView, column_widths
 from tui.widgets.footer import key_rows
 from tui.widgets.roster import Roster
 
@@ -26,6 +27,12 @@ LONG_REASON = "未请假:夜班后在家休息,未看到通知,会后已说明"
 def screen_lines(app: XiaozuApp) -> list[str]:
     """The screen as the terminal shows it, one string a line."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def region_lines(app: XiaozuApp, x: int, y: int, width: int, height: int) -> list[str]:
+    """The screen's text in a rectangle (columns counted in cells)."""
+    strips = app.screen._compositor.render_strips()
+    return [strip.crop(x, x + width).text for strip in strips[y : y + height]]
 
 
 def left_of(line: str, cells: int) -> str:
@@ -136,3 +143,47 @@ async def test_at_120x40_the_roster_has_every_column_in_full(
         # The reason as far as there is room, the rest under the table.
         assert LONG_REASON[:12] in row and "…" in row
         assert LONG_REASON in "".join(line.strip() for line in lines)
+
+
+# -- the findings ------------------------------------------------------------------
+
+
+def test_the_explanation_and_subject_share_what_is_left_to_wrap() -> None:
+    headers = ["Rule", "Level", "About", "Message"]
+    rows = [["M5", "warning", "x" * 30, "y" * 100]]
+    assert column_widths(headers, rows, 200) == [4, 7, 30, 100]  # it all fits
+    rule, level, about, message = column_widths(headers, rows, 80)
+    assert (rule, level) == (4, 7) and about + message + 4 + 7 + 8 == 80
+    assert message >= 20 and about >= 10
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("where", ["home", "branch"])
+async def test_every_finding_is_explained_in_full_at_80x24(
+    make_kiosk_app: Callable[..., XiaozuApp], lang: str, where: str
+) -> None:
+    app = make_kiosk_app(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        if where == "home":
+            await unlocked(app, pilot, LEADER_G1, "g1")
+        else:
+            await unlocked(app, pilot, SECRETARY, "g1")
+            app.open_screen("branch")
+            await pilot.pause()
+        view = app.screen.query_one(FindingsView)
+        assert view.findings
+        # Scrolled into view one by one, each explanation is on screen whole
+        # (wrapped within the table), never cut at the right edge.
+        table = view.table
+        for index, finding in enumerate(view.findings):
+            table.move_cursor(row=index, animate=False)
+            await pilot.pause()
+            assert table.virtual_size.width <= table.scrollable_content_region.width
+            # The explanation column, as the screen shows it.
+            widths = [column.get_render_width(table) for column in table.ordered_columns]
+            x = table.content_region.x + sum(widths[:-1])
+            r = table.region
+            column = region_lines(app, x, r.y, widths[-1], r.height)
+            # Wrapping drops the spaces it breaks at: compare without them.
+            joined = "".join("".join(column).split())
+            assert "".join(finding.message(lang).split()) in joined, (finding.rule, column)
