@@ -149,8 +149,8 @@ class FindingsView(Widget):
         widths = column_widths(headers, self._rows, width)
         row = table.cursor_row
         table.clear(columns=True)
-        for header, cells in zip(headers, widths, strict=True):
-            table.add_column(header, width=cells)
+        for header, cell_width in zip(headers, widths, strict=True):
+            table.add_column(header, width=cell_width)
         for cells in self._rows:
             table.add_row(*cells, height=None)
         if 0 <= row < len(self._rows):
