@@ -3,7 +3,7 @@ is, what it is about, says so in Chinese and English, and quotes the seed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -29,10 +29,17 @@ class SubjectKind(StrEnum):
 class Subject:
     kind: SubjectKind
     id: str
-    label: str  # human name: 第一党小组, 张伟, 2026年3月 第一党小组会议
+    label: str  # human name: 第一党小组, 张伟, 第一党小组 2026年3月12日会议
+    #: The English form where the label is generated text (a meeting's);
+    #: names (of groups, people) are the same in both languages.
+    label_en: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return self.label
+
+    def name(self, lang: str = "zh") -> str:
+        """The label in ``lang``."""
+        return self.label_en if lang == "en" and self.label_en else self.label
 
 
 @dataclass(frozen=True)

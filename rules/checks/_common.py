@@ -165,7 +165,8 @@ def meeting_label_en(meeting: Meeting, org: Organisation) -> str:
 
 
 def meeting_subject(meeting: Meeting, org: Organisation) -> Subject:
-    return Subject(SubjectKind.MEETING, meeting.id, meeting_label(meeting, org))
+    english = f"{host_name(meeting, org)} {_KIND_EN[meeting.kind]} of {en_date(meeting.held_on)}"
+    return Subject(SubjectKind.MEETING, meeting.id, meeting_label(meeting, org), english)
 
 
 # -- which records count ----------------------------------------------------

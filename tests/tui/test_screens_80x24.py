@@ -187,3 +187,60 @@ async def test_every_finding_is_explained_in_full_at_80x24(
             # Wrapping drops the spaces it breaks at: compare without them.
             joined = "".join("".join(column).split())
             assert "".join(finding.message(lang).split()) in joined, (finding.rule, column)
+
+
+# -- English is English ----------------------------------------------------------
+
+
+async def test_in_english_meetings_and_minutes_are_named_in_english(
+    make_kiosk_app: Callable[..., XiaozuApp],
+) -> None:
+    app = make_kiosk_app(lang="en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlocked(app, pilot, SECRETARY, "g1")
+        app.open_screen("branch")
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        # The A2 finding's subject: a meeting, named in English.
+        assert "meeting of 7 October 2026" in text
+        assert "日会议" not in text and "会议记录" not in text
+        app.pop_screen()
+        app.open_screen("after", *_last_finalised(app))
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "Minutes of the group meeting — 第一党小组" in text
+        assert "会议记录" not in text
+
+
+def test_the_minutes_title_is_shared_in_both_languages() -> None:
+    from rules.demo import demo_branch
+    from rules.minutes import minutes_of, minutes_title
+    from tests.tui.conftest import NOW
+
+    demo = demo_branch(NOW)
+    meeting = next(m for m in demo.records.meetings if m.step.minutes_final and m.group_id == "g1")
+    org = demo.records.organisation
+    assert minutes_title(meeting, org) == "第一党小组会议记录"
+    assert minutes_title(meeting, org, "en") == "Minutes of the group life meeting — 第一党小组"
+    minutes = minutes_of(meeting, org)
+    assert minutes.heading("zh") == minutes.title == minutes_title(meeting, org)
+    assert minutes.heading("en") == minutes_title(meeting, org, "en")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_year_topics_use_the_width_there_is(
+    make_kiosk_app: Callable[..., XiaozuApp], size: tuple[int, int]
+) -> None:
+    app = make_kiosk_app()
+    async with app.run_test(size=size) as pilot:
+        await unlocked(app, pilot, LEADER_G1, "g1")
+        app.open_screen("year")
+        await pilot.pause()
+        table = app.screen.query_one("#year-table")
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        text = "\n".join(screen_lines(app))
+        full = "通报上一年工作情况,制定本年度计划并分工,决定全年每月会议内容"
+        if size == (120, 40):
+            assert full in text  # 31 characters: more than the old fixed 26 cells
+        else:
+            assert full[:10] in text and full not in text.split("────")[0]

@@ -130,7 +130,7 @@ class FindingsView(Widget):
             row = [finding.rule, t(lang, zh, en)]
             if self.with_group:
                 row.append(group_of(finding) if group_of is not None else "")
-            row += [finding.subject.label, finding.message(lang)]
+            row += [finding.subject.name(lang), finding.message(lang)]
             self._rows.append(row)
         if self.is_mounted:
             self._fill()
@@ -175,7 +175,7 @@ class FindingsView(Widget):
         title = t(lang, rule.title_zh, rule.title_en) if rule is not None else ""
         level = t(lang, *SEVERITY[finding.severity])
         self.detail.update(
-            f"{finding.rule} {title} · {level} · {finding.subject.label}\n"
+            f"{finding.rule} {title} · {level} · {finding.subject.name(lang)}\n"
             f"{finding.message(lang)}\n"
             f"{t(lang, '依据', 'Seed')}:「{finding.seed}」"
         )
