@@ -203,7 +203,12 @@ class HomeScreen(Screen[None]):
 
     def _show_awaiting(self) -> None:
         t, env = self.env.t, self.env
-        self.awaiting = self.kiosk.awaiting_after_steps()
+        # The minutes finalised last first: the after screen opens on them.
+        self.awaiting = sorted(
+            self.kiosk.awaiting_after_steps(),
+            key=lambda m: m.finalised_at or m.planned_at,
+            reverse=True,
+        )
         self.awaiting_head.update(
             t(
                 f"会议记录待检查或待向支部汇报:{len(self.awaiting)} 次",
