@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import AsyncIterator, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -497,6 +497,12 @@ async def test_the_server_logs_to_a_file_without_pins(
     log = (signin_dir / "logs" / "phone.log").read_text(encoding="utf-8")
     assert '"POST /S HTTP/1.1" 200' in log and "signed in p05" in log
     assert "9876" not in log and PINS[MEMBER] not in log and "xiaozu_phone" not in log
+    # Its times are the kiosk's (Asia/Shanghai), with the offset, whatever
+    # the process's own time zone, and about now.
+    for line in log.splitlines():
+        stamp = datetime.fromisoformat(line.split(" ")[0])
+        assert stamp.utcoffset() == timedelta(hours=8), line
+        assert abs(stamp - datetime.now(UTC)) < timedelta(minutes=10), line
 
 
 async def test_the_page_speaks_english_when_the_kiosk_does(

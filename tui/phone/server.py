@@ -33,7 +33,7 @@ import secrets
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from ipaddress import ip_address
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -91,10 +91,24 @@ def code_base(bind: str, port: int, address: str | None) -> str:
     return f"HTTP://{host.upper()}:{port}"
 
 
-def phone_logger(data_dir: Path) -> logging.Logger:
+class KioskTimeFormatter(logging.Formatter):
+    """Log times in the kiosk's time zone (``KioskEnv.tz``), with the offset,
+    not the process's: the kiosk may run with TZ unset (UTC) while its
+    meetings are in Beijing time, and a log read against the roster must
+    agree with it."""
+
+    def __init__(self, fmt: str, tz: tzinfo) -> None:
+        super().__init__(fmt)
+        self.tz = tz
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return datetime.fromtimestamp(record.created, self.tz).isoformat(timespec="milliseconds")
+
+
+def phone_logger(data_dir: Path, tz: tzinfo = UTC) -> logging.Logger:
     """The server's log: ``<data>/logs/phone.log`` (rotated), never the
-    terminal, which belongs to the kiosk's screens. No PIN, cookie or form
-    field is ever logged."""
+    terminal, which belongs to the kiosk's screens, its times in ``tz``. No
+    PIN, cookie or form field is ever logged."""
     handler: logging.Handler
     try:
         (data_dir / "logs").mkdir(parents=True, exist_ok=True)
@@ -103,7 +117,7 @@ def phone_logger(data_dir: Path) -> logging.Logger:
         )
     except OSError:
         handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(KioskTimeFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", tz))
     # Its children (xiaozu.phone.http, xiaozu.phone.access) log through it.
     for old in list(log.handlers):
         log.removeHandler(old)
@@ -150,7 +164,7 @@ class PhoneServer:
     async def start(self, bind: str, port: int, address: str | None = None) -> bool:
         """Listen on ``bind:port`` (port 0: any free port). False, with
         ``problem`` set, when that is not possible (the port in use …)."""
-        phone_logger(self.env.data_dir)
+        phone_logger(self.env.data_dir, self.env.tz)
         http = HttpServer(self.handle, self._error_page)
         try:
             self.port = await http.start(bind, port)
