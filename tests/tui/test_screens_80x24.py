@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from rich.cells import set_cell_size
 
-from tests.tui.conftest import LEADER_G1, SECRETARY, unlocked
+from tests.tui.conftest import LEADER_G1, SECRETARY, loaded, unlocked
 from tests.tui.test_meeting import mark
 from tests.tui.test_snapshots import _last_finalised, _meeting_started
 from tui.app import XiaozuApp
@@ -244,3 +244,27 @@ async def test_year_topics_use_the_width_there_is(
             assert full in text  # 31 characters: more than the old fixed 26 cells
         else:
             assert full[:10] in text and full not in text.split("────")[0]
+
+
+# -- the exit dialog ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_exit_dialog_does_not_overlap_the_lock_box(
+    make_kiosk_app: Callable[..., XiaozuApp], size: tuple[int, int]
+) -> None:
+    app = make_kiosk_app()
+    async with app.run_test(size=size) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        lines = screen_lines(app)
+        text = "\n".join(lines)
+        # One box on screen, the exit dialog's; nothing of the lock box or its keys.
+        assert "退出小组" in text
+        assert sum(line.count("╭") for line in lines) == 1, text
+        assert sum(line.count("╰") for line in lines) == 1, text
+        assert "选择您的姓名,输入 PIN 解锁" not in text and "Ctrl+Q 退出" not in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "选择您的姓名,输入 PIN 解锁" in "\n".join(screen_lines(app))
