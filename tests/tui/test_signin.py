@@ -16,6 +16,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yarl
 from textual.pilot import Pilot
 
 from rules import signin
@@ -320,6 +321,30 @@ async def test_someone_of_another_group_is_refused(
         assert status == 403 and heading(page) == "张海涛不是本次会议的党员"
         assert "列席人员由党小组长登记" in page
         assert attendance(app) == {}
+
+
+async def test_a_phone_remembering_another_groups_member_is_offered_no_one_tap(
+    app: XiaozuApp, phone: aiohttp.ClientSession
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await meeting_open(app, pilot)
+        # The phone signed 张海涛 in at 第二党小组's meeting before: it remembers him.
+        version = kiosk_of(app).signin_version(G2_LEADER)
+        assert version is not None
+        value = signin.phone_cookie(SECRET, signin.PhoneCookie("d" * 22, G2_LEADER, version))
+        url = code_on_screen(app)
+        phone.cookie_jar.update_cookies(
+            {"xiaozu_phone": value}, yarl.URL(post_url(app)).with_path("/")
+        )
+        status, page = await scan(phone, url)
+        assert status == 200 and heading(page) == "张海涛不是本次会议的党员"
+        assert 'id="one-tap"' not in page and 'name="remembered"' not in page
+        assert "列席人员由党小组长登记" in page
+        # Whoever else holds the phone can still sign in with their own PIN.
+        status, page = await send(
+            phone, app, ticket_of(page), number=NUMBER[MEMBER], pin=PINS[MEMBER]
+        )
+        assert heading(page) == "签到成功"
 
 
 async def test_a_browser_without_cookies_is_told_to_allow_them(

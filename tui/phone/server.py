@@ -39,6 +39,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from rules import access, signin
+from rules.minutes import meeting_members
 from rules.models import AttendanceStatus, Meeting, Person, RecordedBy
 from rules.signin import PhoneCookie, Refusal, SigninRefused, TokenProblem
 from storage import StorageError
@@ -373,6 +374,9 @@ class PhoneServer:
         ticket = signin.form_ticket(secret, meeting.id, self.kiosk.now(), nonce)
         known = self._remembered(cookie)
         if known is not None and not error:
+            if known.id not in {p.id for p in meeting_members(meeting, self.kiosk.org)}:
+                # Another group's member: a one-tap button would only be refused.
+                return self._html(pages.not_member_here(self.env.lang, title, ticket, known.name))
             return self._html(pages.one_tap(self.env.lang, title, ticket, known.name))
         return self._html(
             pages.signin_form(self.env.lang, title, ticket, number=number, error=error)
