@@ -14,7 +14,7 @@ import pytest
 from rich.cells import set_cell_size
 
 from tests.tui.conftest import LEADER_G1, SECRETARY, loaded, unlocked
-from tests.tui.test_meeting import mark
+from tests.tui.test_meeting import HELD_AT, mark
 from tests.tui.test_snapshots import _last_finalised, _meeting_started
 from tui.app import XiaozuApp
 from tui.widgets.findings import FindingsView, column_widths
@@ -268,3 +268,36 @@ async def test_the_exit_dialog_does_not_overlap_the_lock_box(
         await pilot.press("escape")
         await pilot.pause()
         assert "选择您的姓名,输入 PIN 解锁" in "\n".join(screen_lines(app))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_every_meeting_step_shows_every_key_at_80x24(
+    make_kiosk_app: Callable[..., XiaozuApp], lang: str
+) -> None:
+    from tests.tui.test_meeting import G1, everyone_present, open_meeting, opinion
+
+    app = make_kiosk_app(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlocked(app, pilot, LEADER_G1, "g1")
+        assert app.kiosk is not None
+        app.kiosk.env.clock.now = HELD_AT  # type: ignore[union-attr]
+        await open_meeting(app, pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await everyone_present(app, pilot, G1)
+        assert_every_key_in_the_footer(app)  # one: sign-in and the absentee report
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert_every_key_in_the_footer(app)  # two: the agenda
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert_every_key_in_the_footer(app)  # three: the discussion
+        speaker = "陈秀英"  # names are the same in both languages
+        capacity = "个人意见" if lang == "zh" else "personal opinion"
+        assert await opinion(app, pilot, speaker, "同意", capacity) == ""
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert_every_key_in_the_footer(app)  # four: the summary
+        await pilot.press(*"同意", "ctrl+n")
+        await pilot.pause()
+        assert_every_key_in_the_footer(app)  # five: the record
