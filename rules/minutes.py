@@ -21,6 +21,7 @@ from rules.models import (
     Capacity,
     FollowUpTask,
     Meeting,
+    MeetingKind,
     Organisation,
     Person,
 )
@@ -198,10 +199,37 @@ class Minutes:
     missing: tuple[MinutesPart, ...]
     # 选举党小组长 at this meeting (L2): method, counts of each round, result.
     elections: tuple[ElectionMinutes, ...] = ()
+    #: ``title`` in English (``heading``).
+    title_en: str = ""
+
+    def heading(self, lang: str = "zh") -> str:
+        """The title in ``lang``."""
+        return self.title_en if lang == "en" and self.title_en else self.title
 
     @property
     def complete(self) -> bool:
         return not self.missing
+
+
+#: What a meeting is called in a title, in English (the Chinese titles name
+#: the group or the branch only: 第一党小组会议记录).
+_KIND_EN: dict[MeetingKind, str] = {
+    MeetingKind.REGULAR: "group meeting",
+    MeetingKind.SPECIAL: "special group meeting",
+    MeetingKind.LIFE: "group life meeting",
+    MeetingKind.MEMBER_CONGRESS: "party member congress",
+}
+
+
+def minutes_title(meeting: Meeting, org: Organisation, lang: str = "zh") -> str:
+    """第一党小组会议记录 / Minutes of the group meeting — 第一党小组; a branch
+    without groups: …党员大会会议记录 / Minutes of the party member congress —
+    the branch (B1). Shared by the kiosk and the exports."""
+    group = org.group(meeting.group_id) if meeting.group_id else None
+    if lang == "en":
+        owner = group.name if group else org.branch.name
+        return f"Minutes of the {_KIND_EN[meeting.kind]} — {owner}"
+    return f"{group.name}会议记录" if group else f"{org.branch.name}党员大会会议记录"
 
 
 def _name(org: Organisation, person_id: str | None) -> str:
@@ -249,7 +277,7 @@ def minutes_of(meeting: Meeting, org: Organisation, tasks: Sequence[FollowUpTask
     from rules.election import election_minutes
 
     group = org.group(meeting.group_id) if meeting.group_id else None
-    title = f"{group.name}会议记录" if group else f"{org.branch.name}党员大会会议记录"
+    title, title_en = minutes_title(meeting, org), minutes_title(meeting, org, "en")
     chair_id = meeting.chair_id or (group.leader_id if group else None)
     guests = {g.person_id for g in meeting.guests}
     attended: list[AttendeeLine] = []
@@ -282,6 +310,7 @@ def minutes_of(meeting: Meeting, org: Organisation, tasks: Sequence[FollowUpTask
     )
     return Minutes(
         title=title,
+        title_en=title_en,
         started_at=meeting.started_at,
         ended_at=meeting.ended_at,
         place=meeting.place,

@@ -27,6 +27,7 @@ from tui.env import KioskEnv
 from tui.kiosk import Kiosk, Session
 from tui.messages import RecordsChanged
 from tui.start import started
+from tui.widgets.bindings import localise_bindings
 
 if TYPE_CHECKING:
     from tui.phone.server import PhoneServer
@@ -62,12 +63,14 @@ class XiaozuApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "request_exit", "退出", id="exit", show=False, priority=True),
         Binding("ctrl+c", "request_exit", "退出", id="exit-c", show=False, priority=True),
-        Binding("ctrl+l", "lock", "锁定", id="lock", show=False),
+        # Shown on every screen where there is a session to lock.
+        Binding("ctrl+l", "lock", "锁定", id="lock"),
     ]
 
     def __init__(self, env: KioskEnv) -> None:
         super().__init__()
         self.env = env
+        localise_bindings(self, env.lang, {"lock": "Lock", "exit": "Exit", "exit-c": "Exit"})
         self.kiosk: Kiosk | None = None
         # The phone sign-in page (None until started, or when turned off).
         self.phone: PhoneServer | None = None
@@ -190,6 +193,11 @@ class XiaozuApp(App[None]):
         assert self.kiosk is not None
         screen = _screen_factory(name)(self.kiosk, *args)
         self.push_screen(screen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "lock":  # nothing to lock on the lock screen itself
+            return self.kiosk is not None and self.kiosk.session is not None
+        return True
 
     def action_lock(self) -> None:
         self.lock()

@@ -17,6 +17,7 @@ from storage import FileRepository
 from tests.tui.conftest import LEADER_G1, NOW, saved, stored, unlocked
 from tui.app import XiaozuApp
 from tui.screens.after import AfterScreen, NoteDialog
+from tui.screens.meeting_steps.dialogs import ConfirmDialog
 from tui.widgets.minutes_view import MinutesView, break_offsets
 
 LEADER_G2 = "p10"  # 张海涛, 第二党小组组长
@@ -59,7 +60,14 @@ async def test_a_checked_meeting_is_reported_to_the_branch_with_the_date(
         assert "会议内容和讨论意见" in minutes and "(个人意见)" in minutes
         assert "归纳小结" in minutes and "决定事项" in minutes and "会后落实任务" in minutes
 
+        # Reporting asks first, naming the meeting (A2 is not taken back).
         await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        asked = _dialog_text(app)
+        assert meeting.id in asked and "第二党小组会议记录" in asked
+        assert app.env.date(meeting.held_on) in asked and meeting.topics[0] in asked
+        await pilot.press("enter")
         await saved(app, pilot)
         assert "A2 已向党支部汇报:2026年11月26日" in _text(app, "#after-status")
         assert "已保存" in _text(app, "#after-message")
@@ -73,6 +81,10 @@ async def test_a_checked_meeting_is_reported_to_the_branch_with_the_date(
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, AfterScreen)
+
+
+def _dialog_text(app: XiaozuApp) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query(Static))
 
 
 def _unchecked(demo_dir: Path) -> str:
@@ -105,6 +117,13 @@ async def test_reporting_before_checking_is_refused_then_check_and_report(
         await saved(app, pilot)
         assert "A1 已检查会议记录:2026年11月26日" in _text(app, "#after-status")
         await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # not this one after all: nothing recorded
+        await saved(app, pilot)
+        assert isinstance(app.screen, AfterScreen)
+        assert "A2 尚未向党支部汇报" in _text(app, "#after-status")
+        await pilot.press("r", "enter")
         await saved(app, pilot)
         with stored(demo_dir) as repo:
             done = repo.meeting(meeting_id)
@@ -227,3 +246,25 @@ def test_minutes_wrap_chinese_between_characters_and_english_between_words() -> 
     label = "参加人员:张海涛、杨帆、吴刚、郑红梅、黄晓东、何静"
     first, *_ = Text(label).divide(break_offsets(label, 12, 20))
     assert cell_len(first.plain) in (19, 20)
+
+
+async def test_home_opens_the_minutes_finalised_last_and_the_screen_shows_its_id(
+    make_kiosk_app: Callable[..., XiaozuApp], demo_dir: Path
+) -> None:
+    # Two of g2's minutes wait: October's, checked and not reported, and
+    # November's, made unchecked here, finalised after October's.
+    _unchecked(demo_dir)
+    app = make_kiosk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlocked(app, pilot, LEADER_G2, "g2")
+        assert app.kiosk is not None
+        waiting = app.kiosk.awaiting_after_steps()
+        assert len(waiting) == 2
+        last = max(waiting, key=lambda m: m.finalised_at or NOW)
+        assert last.id != waiting[0].id  # the kiosk lists them oldest first
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AfterScreen)
+        assert app.screen.meeting_id == last.id
+        # Its id, for `xiaozu export minutes ID`.
+        assert f"编号 {last.id}" in _text(app, "#after-status")

@@ -127,7 +127,7 @@ async def test_a_leader_goes_from_the_lock_screen_to_reported_minutes_and_a_clos
         await pilot.press("r")  # reporting before checking is refused (A2)
         await settle(app, pilot)
         assert kiosk.meeting(G1_NEXT).step is Step.FINALISED
-        await pilot.press("c", "r")
+        await pilot.press("c", "r", "enter")  # reporting asks first, naming the meeting
         await settle(app, pilot)
         assert kiosk.meeting(G1_NEXT).step is Step.REPORTED
         await pilot.press("escape")

@@ -246,7 +246,13 @@ async def test_the_leader_runs_a_whole_meeting_step_by_step(
         statuses = {row[0]: row for row in rows(roster)}
         assert statuses["刘洋"][2:4] == ["请假", "出差在外"]
         assert statuses["赵磊"][2] == "迟到" and statuses["周涛"][2:4] == ["缺席", "生病住院"]
-        assert statuses["王建国"][4] == "组长登记 16:30"
+        # At 80 columns the table has the short label; the line under it
+        # gives the highlighted row in full.
+        assert statuses["王建国"][4] == ("组长登记 16:30" if size == (120, 40) else "组长")
+        await to_row(app, pilot, "p01")
+        assert "王建国 · 正式党员 · 出席 · 组长登记 16:30" in text(app, "#roster-detail")
+        await to_row(app, pilot, "p09")
+        assert "周涛 · 正式党员 · 缺席:生病住院 · 组长登记 16:30" in text(app, "#roster-detail")
         opening = text(app, "#opening-text")
         assert "应到 7 人,到会 5 人(其中迟到 1 人)" in opening
         assert "刘洋请假(出差在外)" in opening and "周涛缺席(生病住院)" in opening

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import AsyncIterator, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
+import yarl
 from textual.pilot import Pilot
 
 from rules import signin
@@ -182,9 +183,10 @@ async def test_a_member_scans_the_screen_signs_in_and_the_roster_turns_present(
         assert status == 200 and heading(page) == "签到成功"
         assert "陈秀英" in page and "出席" in page
         await pilot.pause()
-        # No key was pressed: the roster shows it.
+        # No key was pressed: the roster shows it (at 80 columns the short
+        # label; the line under the roster has it in full).
         row = roster_row(app, MEMBER)
-        assert row[2] == "出席" and row[4].startswith("手机签到")
+        assert row[2] == "出席" and row[4] == "手机"
         assert "已到 1/7" in str(app.screen.query_one("#signin-hint").render())
         assert stored_attendance(signin_dir)[MEMBER] == (
             AttendanceStatus.PRESENT,
@@ -320,6 +322,30 @@ async def test_someone_of_another_group_is_refused(
         assert status == 403 and heading(page) == "张海涛不是本次会议的党员"
         assert "列席人员由党小组长登记" in page
         assert attendance(app) == {}
+
+
+async def test_a_phone_remembering_another_groups_member_is_offered_no_one_tap(
+    app: XiaozuApp, phone: aiohttp.ClientSession
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await meeting_open(app, pilot)
+        # The phone signed 张海涛 in at 第二党小组's meeting before: it remembers him.
+        version = kiosk_of(app).signin_version(G2_LEADER)
+        assert version is not None
+        value = signin.phone_cookie(SECRET, signin.PhoneCookie("d" * 22, G2_LEADER, version))
+        url = code_on_screen(app)
+        phone.cookie_jar.update_cookies(
+            {"xiaozu_phone": value}, yarl.URL(post_url(app)).with_path("/")
+        )
+        status, page = await scan(phone, url)
+        assert status == 200 and heading(page) == "张海涛不是本次会议的党员"
+        assert 'id="one-tap"' not in page and 'name="remembered"' not in page
+        assert "列席人员由党小组长登记" in page
+        # Whoever else holds the phone can still sign in with their own PIN.
+        status, page = await send(
+            phone, app, ticket_of(page), number=NUMBER[MEMBER], pin=PINS[MEMBER]
+        )
+        assert heading(page) == "签到成功"
 
 
 async def test_a_browser_without_cookies_is_told_to_allow_them(
@@ -496,6 +522,12 @@ async def test_the_server_logs_to_a_file_without_pins(
     log = (signin_dir / "logs" / "phone.log").read_text(encoding="utf-8")
     assert '"POST /S HTTP/1.1" 200' in log and "signed in p05" in log
     assert "9876" not in log and PINS[MEMBER] not in log and "xiaozu_phone" not in log
+    # Its times are the kiosk's (Asia/Shanghai), with the offset, whatever
+    # the process's own time zone, and about now.
+    for line in log.splitlines():
+        stamp = datetime.fromisoformat(line.split(" ")[0])
+        assert stamp.utcoffset() == timedelta(hours=8), line
+        assert abs(stamp - datetime.now(UTC)) < timedelta(minutes=10), line
 
 
 async def test_the_page_speaks_english_when_the_kiosk_does(

@@ -81,6 +81,7 @@ EXTRA_HEADINGS: dict[str, tuple[str, str]] = {
 _DRAWN = frozenset(
     {
         "title",
+        "title_en",  # the title in English (title_of draws it in the file's language)
         "started_at",
         "ended_at",
         "place",

@@ -135,6 +135,30 @@ def one_tap(lang: str, meeting: str, ticket: str, name: str) -> str:
     return page(lang, tx.t("签到", "Sign in"), body, subtitle=meeting)
 
 
+def not_member_here(lang: str, meeting: str, ticket: str, name: str) -> str:
+    """A phone that remembers a member who is not expected at this meeting
+    (another group's): no one-tap button that could only fail; the PIN form
+    for whoever else holds the phone."""
+    tx = Texts(lang)
+    why = tx.t(
+        f"这部手机记住的是{name},但{name}不是本次会议的党员:只有本小组的党员用手机签到,"
+        "列席人员由党小组长登记。",
+        f"This phone remembers {name}, who is not a member at this meeting: only the group's"
+        " party members sign in by phone; guests are marked by the leader.",
+    )
+    other = tx.t(
+        f"不是{name}?用党员编号和 PIN 签到", f"Not {name}? Sign in with a member number and PIN"
+    )
+    body = (
+        '<section class="card bad">'
+        f"<h2>{escape(tx.t(f'{name}不是本次会议的党员', f'{name} is not a member here'))}</h2>"
+        f"<p>{escape(why)}</p>"
+        f"<details><summary>{escape(other)}</summary>"
+        f"{_pin_form(lang, ticket)}</details></section>"
+    )
+    return page(lang, tx.t("签到", "Sign in"), body, subtitle=meeting)
+
+
 def signed_in(lang: str, meeting: str, name: str, status: str, at: str) -> str:
     tx = Texts(lang)
     when = tx.t(f"{at} 签到,记为{status}。", f"Signed in at {at}, recorded as {status}.")

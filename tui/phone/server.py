@@ -33,12 +33,13 @@ import secrets
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from ipaddress import ip_address
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from rules import access, signin
+from rules.minutes import meeting_members
 from rules.models import AttendanceStatus, Meeting, Person, RecordedBy
 from rules.signin import PhoneCookie, Refusal, SigninRefused, TokenProblem
 from storage import StorageError
@@ -91,10 +92,24 @@ def code_base(bind: str, port: int, address: str | None) -> str:
     return f"HTTP://{host.upper()}:{port}"
 
 
-def phone_logger(data_dir: Path) -> logging.Logger:
+class KioskTimeFormatter(logging.Formatter):
+    """Log times in the kiosk's time zone (``KioskEnv.tz``), with the offset,
+    not the process's: the kiosk may run with TZ unset (UTC) while its
+    meetings are in Beijing time, and a log read against the roster must
+    agree with it."""
+
+    def __init__(self, fmt: str, tz: tzinfo) -> None:
+        super().__init__(fmt)
+        self.tz = tz
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return datetime.fromtimestamp(record.created, self.tz).isoformat(timespec="milliseconds")
+
+
+def phone_logger(data_dir: Path, tz: tzinfo = UTC) -> logging.Logger:
     """The server's log: ``<data>/logs/phone.log`` (rotated), never the
-    terminal, which belongs to the kiosk's screens. No PIN, cookie or form
-    field is ever logged."""
+    terminal, which belongs to the kiosk's screens, its times in ``tz``. No
+    PIN, cookie or form field is ever logged."""
     handler: logging.Handler
     try:
         (data_dir / "logs").mkdir(parents=True, exist_ok=True)
@@ -103,7 +118,7 @@ def phone_logger(data_dir: Path) -> logging.Logger:
         )
     except OSError:
         handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(KioskTimeFormatter("%(asctime)s %(levelname)s %(name)s %(message)s", tz))
     # Its children (xiaozu.phone.http, xiaozu.phone.access) log through it.
     for old in list(log.handlers):
         log.removeHandler(old)
@@ -150,7 +165,7 @@ class PhoneServer:
     async def start(self, bind: str, port: int, address: str | None = None) -> bool:
         """Listen on ``bind:port`` (port 0: any free port). False, with
         ``problem`` set, when that is not possible (the port in use …)."""
-        phone_logger(self.env.data_dir)
+        phone_logger(self.env.data_dir, self.env.tz)
         http = HttpServer(self.handle, self._error_page)
         try:
             self.port = await http.start(bind, port)
@@ -363,6 +378,9 @@ class PhoneServer:
         ticket = signin.form_ticket(secret, meeting.id, self.kiosk.now(), nonce)
         known = self._remembered(cookie)
         if known is not None and not error:
+            if known.id not in {p.id for p in meeting_members(meeting, self.kiosk.org)}:
+                # Another group's member: a one-tap button would only be refused.
+                return self._html(pages.not_member_here(self.env.lang, title, ticket, known.name))
             return self._html(pages.one_tap(self.env.lang, title, ticket, known.name))
         return self._html(
             pages.signin_form(self.env.lang, title, ticket, number=number, error=error)

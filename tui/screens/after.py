@@ -23,7 +23,7 @@ from textual.widgets import Footer, Header, Static, TextArea
 
 from rules import flow
 from rules.flow import STEP_LABELS, FlowError
-from rules.minutes import Minutes, minutes_of
+from rules.minutes import Minutes, minutes_of, minutes_title
 from rules.models import Meeting, Step
 from storage import StorageWriteError
 from tui.env import KioskEnv
@@ -31,8 +31,10 @@ from tui.export.files import EXPORTS_FOLDER, minutes_bytes, minutes_file_name, w
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
 from tui.screens.export_dialog import ExportDialog
+from tui.screens.meeting_steps.dialogs import ConfirmDialog
 from tui.screens.seal_line import seal_line
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 from tui.widgets.minutes_view import MinutesView
 
 _ENGLISH = {
@@ -109,7 +111,7 @@ class AfterScreen(MeetingBoundScreen):
         yield Static("", id="after-status")
         yield MinutesView(self._minutes(), self.env, names=self.kiosk.name, id="after-minutes")
         yield Static("", id="after-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     # -- showing ----------------------------------------------------------------
 
@@ -141,6 +143,8 @@ class AfterScreen(MeetingBoundScreen):
             ),
             style="bold",
         )
+        # The id, for the command line (xiaozu export minutes ID).
+        out.append(t(f" · 编号 {meeting.id}", f" · id {meeting.id}"), style="dim")
         out.append("\n")
         if not meeting.step.minutes_final:
             out.append(
@@ -212,12 +216,49 @@ class AfterScreen(MeetingBoundScreen):
         )
 
     def action_report(self) -> None:
+        """Record the report to the branch (A2), once the leader has seen
+        which meeting it is about (a refusal comes at once)."""
+        t, now = self.env.t, self.kiosk.now()
+        try:
+            flow.report_to_branch(self.meeting, now)
+        except FlowError as error:
+            self._say(f"{error.rule}: {error.message(self.env.lang)}", error=True)
+            return
+        day = self.env.date(now.date())
+        question = t(
+            f"记为已于{day}向党支部汇报这次会议?",
+            f"Record this meeting as reported to the branch on {day}?",
+        )
+        body = "\n".join([*self._which_meeting(), "", question])
+        dialog = ConfirmDialog(
+            self.env, t("向党支部汇报(A2)", "Report to the branch (A2)"), body, self._report
+        )
+        self.app.push_screen(dialog, self._report_answered)
+
+    def _report(self) -> None:
         now = self.kiosk.now()
         day = self.env.date(now.date())
         self._change(
             lambda m: flow.report_to_branch(m, now),
             self.env.t(f"已记录于{day}向党支部汇报。", f"Reported to the branch on {day}."),
         )
+
+    def _report_answered(self, yes: bool | None) -> None:
+        if not yes:
+            self._say(self.env.t("未记录汇报。", "Not recorded."))
+
+    def _which_meeting(self) -> list[str]:
+        """The meeting in words a leader recognises: the minutes' title, the
+        date, the topics, and its id."""
+        t, env, meeting = self.env.t, self.env, self.meeting
+        title = minutes_title(meeting, self.kiosk.org, env.lang)
+        when = env.date(meeting.held_on)
+        topics = t("、", "; ").join(meeting.topics) or t("(无议题)", "(no topics)")
+        return [
+            t(f"会议:{title} · {when}", f"Meeting: {title} · {when}"),
+            t(f"议题:{topics}", f"Topics: {topics}"),
+            t(f"编号:{meeting.id}", f"Id: {meeting.id}"),
+        ]
 
     def action_addendum(self) -> None:
         t = self.env.t
@@ -267,9 +308,10 @@ class AfterScreen(MeetingBoundScreen):
         elif meeting.reported_at is not None:
             day = env.date(meeting.reported_at.astimezone(env.tz).date())
             notes.append(t(f"已于{day}向党支部汇报。", f"Reported to the branch on {day}."))
-        dialog = ExportDialog(
-            env, self._export_path(), ask_report=meeting.step is Step.CHECKED, notes=notes
-        )
+        ask_report = meeting.step is Step.CHECKED
+        if ask_report:  # Y records A2: say which meeting it is
+            notes = self._which_meeting() + notes
+        dialog = ExportDialog(env, self._export_path(), ask_report=ask_report, notes=notes)
         self.app.push_screen(dialog, self._export_chosen)
 
     def _export_chosen(self, report: bool | None) -> None:

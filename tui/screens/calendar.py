@@ -16,7 +16,7 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rules.calendar import (
     MONTHS,
@@ -33,6 +33,7 @@ from rules.models import BranchRecords
 from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 
 _ENGLISH = {
     "calendar.previous": "Earlier year",
@@ -110,7 +111,7 @@ class CalendarScreen(Screen[None]):
             t("出席率", "Rate"),
         )
         yield people
-        yield Footer()
+        yield KeysFooter()
 
     # -- showing ----------------------------------------------------------------
 

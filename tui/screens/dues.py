@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rules.dues import (
     DuesError,
@@ -40,6 +40,7 @@ from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.dues_dialogs import PaymentDialog, PaymentDraft, RateDialog, RateDraft
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 
 _ENGLISH = {
     "dues.pay": "Payment",
@@ -129,7 +130,7 @@ class DuesScreen(Screen[None]):
         with VerticalScroll(id="dues-body"):
             yield Static("", id="dues-detail", markup=False)
         yield Static("", id="dues-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         t = self.env.t

@@ -19,7 +19,7 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Input, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Header, Input, RadioButton, RadioSet, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from rules import election as el
@@ -33,6 +33,7 @@ from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
 from tui.screens.election_ballot import UNSAVED_WARNING, NextVoterScreen
 from tui.screens.meeting_steps.dialogs import FormDialog
+from tui.widgets.footer import KeysFooter
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ class ElectionScreen(MeetingBoundScreen):
         with VerticalScroll(id="election-scroll"):
             yield Static("", id="election-body", markup=False)
         yield Static("", id="election-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_content()

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rules.groups import (
     DISCIPLINE_LABELS,
@@ -52,6 +52,7 @@ from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.groups_dialogs import ChangeDialog, Field, HistoryDialog, day_field
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 
 _ENGLISH = {
     "groups.new": "New group",
@@ -147,7 +148,7 @@ class GroupsScreen(Screen[None]):
             )
             yield suggest
         yield Static("", id="groups-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     # -- showing ----------------------------------------------------------------
 

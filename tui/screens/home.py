@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rules.flow import STEP_LABELS
 from rules.models import Meeting, MeetingKind, Step, TaskStatus
@@ -25,6 +25,7 @@ from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.findings import FindingsView
+from tui.widgets.footer import KeysFooter
 
 #: Tasks due within this many days show on home, with the overdue ones (A3).
 TASKS_AHEAD_DAYS = 7
@@ -50,7 +51,6 @@ _ENGLISH = {
     "home.calendar": "Calendar",
     "home.election": "Election",
     "home.verify": "Verify records",
-    "home.lock": "Lock",
 }
 
 
@@ -71,7 +71,6 @@ class HomeScreen(Screen[None]):
         Binding("c", "calendar", "日历", id="home.calendar"),
         Binding("e", "election", "选举", id="home.election"),
         Binding("v", "verify", "核验记录", id="home.verify"),
-        Binding("ctrl+l", "lock", "锁定", id="home.lock"),
     ]
 
     app = getters.app(XiaozuApp)
@@ -109,7 +108,7 @@ class HomeScreen(Screen[None]):
             awaiting: DataTable[str] = DataTable(id="home-awaiting", cursor_type="row")
             awaiting.add_columns(t("会议", "Meeting"), t("议题", "Topics"), t("待办", "To do"))
             yield awaiting
-        yield Footer()
+        yield KeysFooter()
 
     # -- showing ----------------------------------------------------------------
 
@@ -206,7 +205,12 @@ class HomeScreen(Screen[None]):
 
     def _show_awaiting(self) -> None:
         t, env = self.env.t, self.env
-        self.awaiting = self.kiosk.awaiting_after_steps()
+        # The minutes finalised last first: the after screen opens on them.
+        self.awaiting = sorted(
+            self.kiosk.awaiting_after_steps(),
+            key=lambda m: m.finalised_at or m.planned_at,
+            reverse=True,
+        )
         self.awaiting_head.update(
             t(
                 f"会议记录待检查或待向支部汇报:{len(self.awaiting)} 次",
@@ -311,9 +315,6 @@ class HomeScreen(Screen[None]):
         meeting = self.kiosk.current_meeting()
         if meeting is not None:
             self.app.open_screen("election", meeting.id)
-
-    def action_lock(self) -> None:
-        self.app.lock()
 
 
 def _due(due: date, today: date, t: Callable[[str, str], str]) -> str:

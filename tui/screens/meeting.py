@@ -28,7 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Static, TextArea
+from textual.widgets import ContentSwitcher, Header, Input, Static, TextArea
 
 from rules import flow, signin
 from rules.flow import STEP_LABELS, FlowError
@@ -66,6 +66,7 @@ from tui.screens.meeting_steps.record import RecordStep
 from tui.screens.meeting_steps.sealing import sealing_preview
 from tui.screens.meeting_steps.summary import SummaryStep
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 from tui.widgets.roster import Roster
 from tui.widgets.step_indicator import FIVE_STEPS, StepIndicator
 
@@ -169,7 +170,7 @@ class MeetingScreen(Screen[None]):
             for panel, panel_id in PANELS.values():
                 yield panel(self.env, state, id=panel_id)
         yield Static("", id="meeting-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title_line.update(self.title_text())

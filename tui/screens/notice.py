@@ -16,7 +16,7 @@ from datetime import datetime
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Header, Static, TextArea
 
 from rules import flow
 from rules.flow import FlowError
@@ -27,6 +27,7 @@ from tui.env import KioskEnv
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
 from tui.screens.meeting_steps.dialogs import ConfirmDialog
+from tui.widgets.footer import KeysFooter
 from tui.widgets.note import Note
 
 _ENGLISH = {"notice.copy": "Copy", "notice.sent": "Sent now", "notice.back": "Back"}
@@ -78,7 +79,7 @@ class NoticeScreen(MeetingBoundScreen):
         yield Note(id="notice-stale")
         yield Note(id="notice-error")
         yield TextArea(id="notice-text", read_only=True, soft_wrap=True, show_cursor=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.show()

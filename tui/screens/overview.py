@@ -18,7 +18,7 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rules.findings import Finding, Severity
 from rules.models import Meeting, MeetingKind, Step
@@ -27,6 +27,7 @@ from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.findings import FindingsView
+from tui.widgets.footer import KeysFooter
 
 _ENGLISH = {"branch.back": "Back", "branch.refresh": "Refresh", "branch.groups": "Groups"}
 
@@ -81,7 +82,7 @@ class OverviewScreen(Screen[None]):
         yield congresses
         yield Static("", id="branch-scope", markup=False)
         yield FindingsView(self.env.lang, with_group=True, id="findings")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.action_refresh()

@@ -23,7 +23,6 @@ from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     Input,
     Label,
@@ -42,6 +41,7 @@ from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
 from tui.screens.home import KIND_LABELS
 from tui.screens.notice import out_of_date_text
+from tui.widgets.footer import KeysFooter
 from tui.widgets.form_fields import FieldSelect
 from tui.widgets.note import Note
 
@@ -316,7 +316,7 @@ class PlanScreen(MeetingBoundScreen):
                 t("推迟会议", "Postpone"), id="plan-postpone", variant="warning", compact=True
             )
         yield Note(id="plan-error")
-        yield Footer()
+        yield KeysFooter()
 
     def _member_or_blank(self, person_id: str | None) -> str | NoSelection:
         """A Select's value: the person if they are (still) a member."""

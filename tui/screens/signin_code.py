@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -56,6 +56,14 @@ class SigninCodeScreen(ModalScreen[None]):
     SigninCodeScreen #code-title {
         text-style: bold;
     }
+    SigninCodeScreen #code-box {
+        width: 100%;
+        height: 1fr;
+        align-horizontal: center;
+    }
+    SigninCodeScreen #code-large {
+        align: center middle;
+    }
     """
 
     BINDINGS = [
@@ -83,8 +91,8 @@ class SigninCodeScreen(ModalScreen[None]):
                 id="code-title",
                 markup=False,
             )
-            with Center():
-                yield SigninCode(self.kiosk, caption=False, id="code-large")
+            with Vertical(id="code-box"):
+                yield SigninCode(self.kiosk, caption=False, large=True, id="code-large")
             yield Static("", id="code-count", markup=False)
 
     def on_mount(self) -> None:

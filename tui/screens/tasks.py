@@ -20,7 +20,7 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rules import flow
 from rules.flow import FlowError
@@ -29,6 +29,7 @@ from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.after import NoteDialog
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 from tui.widgets.minutes_view import Paragraph, WrappedText
 
 _ENGLISH = {
@@ -110,7 +111,7 @@ class TasksScreen(Screen[None]):
         yield table
         yield WrappedText(id="tasks-detail")
         yield Static("", id="tasks-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     # -- showing ----------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
 
 from storage import FileRepository, StorageError
@@ -24,6 +24,7 @@ from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.verify_report import VerifyReport, verify_repository
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 
 _ENGLISH = {"verify.again": "Verify again", "verify.back": "Back"}
 
@@ -51,7 +52,7 @@ class VerifyScreen(Screen[None]):
         yield Static("", id="verify-title", markup=False)
         with VerticalScroll(id="verify-body"):
             yield Static("", id="verify-result")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         t = self.env.t

@@ -32,6 +32,7 @@ from tui.env import KioskEnv
 from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 from tui.widgets.minutes_view import Paragraph, WrappedText
 
 _ENGLISH = {
@@ -44,8 +45,11 @@ _ENGLISH = {
     "topic.cancel": "Cancel",
 }
 
-#: The topic column shows this many cells; the full text is below the table.
+#: The topic column shows what is left of the table's width beside the other
+#: two (this many cells before the table is laid out, at least
+#: ``TOPIC_MIN_CELLS``); the full text is below the table.
 TOPIC_CELLS = 26
+TOPIC_MIN_CELLS = 12
 #: And the meeting column this many (the postponement's full reason is below).
 STATE_CELLS = 36
 
@@ -132,6 +136,7 @@ class YearScreen(Screen[None]):
         self.plan: AnnualPlan | None = None
         self.stored = False
         self.statuses: tuple[MonthStatus, ...] = ()
+        self._filled_for = -1
         localise_bindings(self, self.env.lang, _ENGLISH)
 
     def compose(self) -> ComposeResult:
@@ -143,7 +148,7 @@ class YearScreen(Screen[None]):
         yield table
         yield WrappedText(id="year-detail")
         yield Static("", id="year-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     # -- showing ----------------------------------------------------------------
 
@@ -173,14 +178,36 @@ class YearScreen(Screen[None]):
         self.plan, self.stored = annual_plan.plan_or_template(records, self.group_id, self.year)
         self.statuses = year_statuses(records, self.group_id, self.year, kiosk.now())
         self.title_line.update(self._title())
-        row = self.table.cursor_row
-        self.table.clear()
-        for status in self.statuses:
-            self.table.add_row(*self._cells(status), key=str(status.month))
-        if 0 <= row < 12:
-            self.table.move_cursor(row=row, animate=False)
+        self._fill()
         self._describe()
         self.refresh_bindings()
+
+    def _fill(self) -> None:
+        """The months, the topics as wide as the table leaves them (and what
+        became of each month in the rest)."""
+        table = self.table
+        row = table.cursor_row
+        months = [self._month(status) for status in self.statuses]
+        topics = [self._topic_text(status) for status in self.statuses]
+        width = table.scrollable_content_region.width
+        self._filled_for = width
+        topic_cells, state_cells = TOPIC_CELLS, STATE_CELLS
+        if width > 0 and self.statuses:
+            room = width - max(cell_len(m.plain) for m in months) - 3 * 2
+            states = [self._state(status).cell_len for status in self.statuses]
+            topic_cells = max(TOPIC_MIN_CELLS, room - min(max(states), STATE_CELLS))
+            topic_cells = min(topic_cells, max(cell_len(topic) for topic in topics))
+            state_cells = max(STATE_CELLS, room - topic_cells)
+        table.clear()
+        for status, month, topic in zip(self.statuses, months, topics, strict=True):
+            cells = (month, Text(clip(topic, topic_cells)), self._state_text(status, state_cells))
+            table.add_row(*cells, key=str(status.month))
+        if 0 <= row < 12:
+            table.move_cursor(row=row, animate=False)
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.table.scrollable_content_region.width != self._filled_for:
+            self._fill()
 
     def _title(self) -> Text:
         t, plan = self.env.t, self.plan
@@ -212,26 +239,25 @@ class YearScreen(Screen[None]):
             )
         return title
 
-    def _cells(self, status: MonthStatus) -> list[Text]:
+    def _month(self, status: MonthStatus) -> Text:
         t = self.env.t
         month = t(f"{status.month}月", f"{status.month:>2}")
         if status.life is not None:
             month += t(" 生活会", " life mtg")
+        return Text(month, style="bold" if status.life is not None else "")
+
+    def _topic_text(self, status: MonthStatus) -> str:
+        t = self.env.t
         topic = self._topic(status.month)
         entry = template_month(status.month)
-        short = t(entry.title_zh, entry.title_en) if topic == entry.text else topic
-        return [
-            Text(month, style="bold" if status.life is not None else ""),
-            Text(clip(short, TOPIC_CELLS)),
-            self._state_text(status),
-        ]
+        return t(entry.title_zh, entry.title_en) if topic == entry.text else topic
 
-    def _state_text(self, status: MonthStatus) -> Text:
+    def _state_text(self, status: MonthStatus, cells: int = STATE_CELLS) -> Text:
         """What became of the month, cut to fit beside the topic."""
         text = self._state(status)
-        if text.cell_len <= STATE_CELLS:
+        if text.cell_len <= cells:
             return text
-        kept = len(clip(text.plain, STATE_CELLS)) - 1  # characters before the …
+        kept = len(clip(text.plain, cells)) - 1  # characters before the …
         return text[:kept] + Text("…")
 
     def _state(self, status: MonthStatus) -> Text:

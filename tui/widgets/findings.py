@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.cells import cell_len
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.widget import Widget
@@ -27,6 +28,29 @@ SEVERITY: dict[Severity, tuple[str, str]] = {
 
 def t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
+
+
+#: Cells a column takes besides its text (DataTable's cell padding).
+_COLUMN_PADDING = 2
+#: The narrowest the subject and the explanation are wrapped to.
+_MIN_SUBJECT, _MIN_MESSAGE = 10, 20
+
+
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[int]:
+    """Each column's width: its text's, except that the last two (the
+    subject and the explanation) share what is left of ``width`` when they
+    do not fit, to be wrapped."""
+    natural = [
+        max([cell_len(header), *(cell_len(row[i]) for row in rows)])
+        for i, header in enumerate(headers)
+    ]
+    room = width - _COLUMN_PADDING * len(headers) - sum(natural[:-2])
+    subject, message = natural[-2:]
+    if width <= 0 or subject + message <= room:
+        return natural
+    message = min(message, max(_MIN_MESSAGE, room - min(subject, _MIN_SUBJECT)))
+    subject = max(min(subject, _MIN_SUBJECT), room - message)
+    return [*natural[:-2], subject, message]
 
 
 class FindingsView(Widget):
@@ -72,17 +96,26 @@ class FindingsView(Widget):
         self.lang = lang
         self.with_group = with_group
         self.findings: list[Finding] = []
+        self._rows: list[list[str]] = []
+        self._filled_for = -1
 
     def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Static("", classes="finding-detail", markup=False)
+
+    def _headers(self) -> list[str]:
         lang = self.lang
-        table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
         columns = [t(lang, "规则", "Rule"), t(lang, "级别", "Level")]
         if self.with_group:
             columns.append(t(lang, "党小组", "Group"))
-        columns += [t(lang, "对象", "About"), t(lang, "说明", "Message")]
-        table.add_columns(*columns)
-        yield table
-        yield Static("", classes="finding-detail", markup=False)
+        return [*columns, t(lang, "对象", "About"), t(lang, "说明", "Message")]
+
+    def on_mount(self) -> None:
+        self._fill()
+
+    def on_resize(self) -> None:
+        if self.table.scrollable_content_region.width != self._filled_for:
+            self._fill()
 
     def show(
         self, findings: Sequence[Finding], group_of: Callable[[Finding], str] | None = None
@@ -91,19 +124,37 @@ class FindingsView(Widget):
         them); ``group_of`` names each one's group for the group column."""
         lang = self.lang
         self.findings = list(findings)
-        table = self.table
-        table.clear()
+        self._rows = []
         for finding in self.findings:
             zh, en = SEVERITY[finding.severity]
             row = [finding.rule, t(lang, zh, en)]
             if self.with_group:
                 row.append(group_of(finding) if group_of is not None else "")
-            row += [finding.subject.label, finding.message(lang)]
-            table.add_row(*row)
+            row += [finding.subject.label_in(lang), finding.message(lang)]
+            self._rows.append(row)
+        if self.is_mounted:
+            self._fill()
         if self.findings:
             self._describe(0)
         else:
             self.detail.update(t(lang, "没有发现问题。", "Nothing found."))
+
+    def _fill(self) -> None:
+        """The rows, the subject and the explanation wrapped within the
+        width there is (a finding's *why* is never cut off at the edge)."""
+        table = self.table
+        width = table.scrollable_content_region.width
+        self._filled_for = width
+        headers = self._headers()
+        widths = column_widths(headers, self._rows, width)
+        row = table.cursor_row
+        table.clear(columns=True)
+        for header, cell_width in zip(headers, widths, strict=True):
+            table.add_column(header, width=cell_width)
+        for cells in self._rows:
+            table.add_row(*cells, height=None)
+        if 0 <= row < len(self._rows):
+            table.move_cursor(row=row, animate=False)
 
     @property
     def selected(self) -> Finding | None:
@@ -124,7 +175,7 @@ class FindingsView(Widget):
         title = t(lang, rule.title_zh, rule.title_en) if rule is not None else ""
         level = t(lang, *SEVERITY[finding.severity])
         self.detail.update(
-            f"{finding.rule} {title} · {level} · {finding.subject.label}\n"
+            f"{finding.rule} {title} · {level} · {finding.subject.label_in(lang)}\n"
             f"{finding.message(lang)}\n"
             f"{t(lang, '依据', 'Seed')}:「{finding.seed}」"
         )

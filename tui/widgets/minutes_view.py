@@ -225,7 +225,7 @@ class MinutesView(VerticalScroll):
             line()
             line(t(zh, en_label), _HEAD)
 
-        line(minutes.title, "bold underline")
+        line(minutes.heading(self.env.lang), "bold underline")
         if minutes.missing:
             sep = ", " if en else "、"
             missing = sep.join(p.label(self.env.lang) for p in minutes.missing)

@@ -32,6 +32,9 @@ QUIET_ZONE = 4
 #: which a terminal theme may repaint).
 QR_STYLE = Style(color="#000000", bgcolor="#ffffff")
 
+#: The words in place of a code that does not fit (not a code's colours).
+TOO_SMALL_STYLE = Style(color="#000000", bgcolor="#ffd700", bold=True)
+
 _BLOCKS = {
     (True, True): "█",
     (True, False): "▀",
@@ -69,7 +72,14 @@ def half_block_lines(matrix: list[list[bool]]) -> list[str]:
 
 
 class QRCode(Widget):
-    """Shows ``data`` as a QR code, exactly as big as the code."""
+    """Shows ``data`` as a QR code, as big as the code.
+
+    Given less room than the code (``max-height: 100%`` in a container too
+    short for it), the code is not drawn at all: a cut code does not scan,
+    and a member would only try and fail, so the widget says ``too_small``
+    instead. The decision is made as the code is drawn, from the widget's
+    own size, so that no frame shows a cut code.
+    """
 
     DEFAULT_CSS = """
     QRCode {
@@ -82,6 +92,8 @@ class QRCode(Widget):
 
     data: reactive[str] = reactive("", layout=True)
     scale: reactive[int] = reactive(1, layout=True)
+    #: What to say where the code does not fit.
+    too_small: reactive[str] = reactive("")
 
     def __init__(
         self,
@@ -112,5 +124,17 @@ class QRCode(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.lines)
 
+    @property
+    def fits(self) -> bool:
+        """Whether the whole code is in the room the widget has."""
+        lines = self.lines
+        if not lines:
+            return True
+        width, height = self.size
+        return len(lines) <= height and len(lines[0]) <= min(width, self.screen.size.width)
+
     def render(self) -> RenderResult:
-        return Text("\n".join(self.lines), style=QR_STYLE, no_wrap=True, overflow="crop", end="")
+        lines = self.lines
+        if not self.fits:
+            return Text(self.too_small, style=TOO_SMALL_STYLE, end="")
+        return Text("\n".join(lines), style=QR_STYLE, no_wrap=True, overflow="crop", end="")

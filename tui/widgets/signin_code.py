@@ -19,13 +19,17 @@ from tui.widgets.qr import QRCode
 
 class SigninCode(Vertical):
     """The code (or the reason there is none) and, space permitting, a line
-    saying what to do with it."""
+    saying what to do with it. It takes the height its container gives it,
+    and the code says so where that is too little (``QRCode.too_small``)."""
 
     DEFAULT_CSS = """
     SigninCode {
         width: auto;
-        height: auto;
+        height: 100%;
         align-horizontal: center;
+    }
+    SigninCode > QRCode {
+        max-height: 100%;
     }
     SigninCode > #signin-why {
         width: 37;
@@ -41,17 +45,38 @@ class SigninCode(Vertical):
     """
 
     def __init__(
-        self, kiosk: Kiosk, *, scale: int = 1, caption: bool = True, id: str | None = None
+        self,
+        kiosk: Kiosk,
+        *,
+        scale: int = 1,
+        caption: bool = True,
+        large: bool = False,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.kiosk = kiosk
         self.env: KioskEnv = kiosk.env
         self.scale = scale
         self.show_caption = caption
+        self.large = large
 
     def compose(self) -> ComposeResult:
-        yield QRCode("", scale=self.scale, id="signin-qr")
+        t = self.env.t
+        qr = QRCode("", scale=self.scale, id="signin-qr")
+        if self.large:
+            qr.too_small = t(
+                "窗口太小,二维码显示不全,无法扫描。请放大终端窗口。",
+                "The window is too small for a code that scans. Enlarge the terminal window.",
+            )
+        else:
+            qr.too_small = t(
+                "窗口太小,二维码显示不全,无法扫描。请放大终端窗口,或按 Q 显示大二维码。",
+                "The window is too small for a code that scans."
+                " Enlarge the terminal window, or press Q for the large code.",
+            )
+        yield qr
         yield Static("", id="signin-why", markup=False)
+        # Below the code: where there is no room for it, it is the one cut.
         yield Static("", id="signin-caption", markup=False)
 
     def on_mount(self) -> None:
@@ -90,6 +115,7 @@ class SigninCode(Vertical):
         qr = self.query_one("#signin-qr", QRCode)
         if qr.data != url:
             qr.data = url
+        qr.display = bool(url)
         why_line = self.query_one("#signin-why", Static)
         why_line.update(why)
         why_line.display = bool(why)

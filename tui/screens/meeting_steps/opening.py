@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import getters
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from rules import flow
 from rules.models import AttendanceStatus, Meeting, Organisation, Person
@@ -21,7 +21,7 @@ from tui.kiosk import Kiosk
 from tui.labels import ATTENDANCE_LABELS
 from tui.screens.meeting_steps.base import StepPanel
 from tui.widgets.dues_arrears import arrears_line
-from tui.widgets.roster import Roster, roster_entries
+from tui.widgets.roster import Roster, RosterDetail, roster_entries
 from tui.widgets.signin_code import SigninCode
 
 
@@ -102,6 +102,7 @@ class OpeningStep(StepPanel):
             with Vertical(id="opening-left"):
                 yield Static("", id="signin-hint", markup=False)
                 yield Roster(self.env, id="meeting-roster")
+                yield RosterDetail("", id="roster-detail", markup=False)
                 # Unpaid dues, for the leader only (never on the code screen).
                 yield Static("", id="opening-dues", markup=False)
                 with VerticalScroll(id="opening-report", classes="step-scroll"):
@@ -125,9 +126,15 @@ class OpeningStep(StepPanel):
             )
         )
         self.roster.show(roster_entries(state.meeting, state.org, self.env))
+        self._show_detail()
         self._show_dues(flow.expected_attendees(state.meeting, state.org))
         self.head.update(self.env.t("党小组长报告", "The leader's opening"))
         self.report.update(opening_report(state.meeting, state.org, self.env))
+
+    @on(DataTable.RowHighlighted, "#meeting-roster")
+    def _show_detail(self) -> None:
+        """The highlighted person in full (the table may have shortened it)."""
+        self.query_one(RosterDetail).update(self.roster.describe(self.roster.selected))
 
     def _show_dues(self, expected: Iterable[Person]) -> None:
         kiosk = getattr(self.app, "kiosk", None)
