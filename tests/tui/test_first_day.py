@@ -1,8 +1,9 @@
 """A real branch's first day (issue 14): from an empty directory and the
 branch's own roster to a secretary and a leader who can unlock, as README
 says — import, ``xiaozu init``, the set-up code on the lock screen, the
-secretary's own PIN, a leader's PIN from the kiosk — and a kiosk that never
-strands the room while nobody holds a PIN."""
+secretary's own PIN, a leader's PIN from the kiosk — then the leader's first
+meeting to sealed minutes, with an opinion and a task corrected before
+finalising; and a kiosk that never strands the room while nobody holds a PIN."""
 
 from __future__ import annotations
 
@@ -11,21 +12,29 @@ import io
 import re
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 
+from rules.models import Step
+from rules.seal import chain_heads, verify
 from storage import FileRepository
 from tests.tui.conftest import NOW
+from tests.tui.test_meeting import choose, everyone_present, opinion, rows
+from tests.tui.test_meeting_corrections import add_task
 from tui.app import XiaozuApp
 from tui.cli import main
 from tui.screens.exit import ExitScreen, LeaveWithoutPinScreen
 from tui.screens.home import HomeScreen
 from tui.screens.lock import GroupChoiceScreen, LockScreen
+from tui.screens.meeting import MeetingScreen
+from tui.screens.meeting_steps.dialogs import ConfirmDialog, OpinionDialog, TaskDialog
 from tui.screens.officers import OfficersScreen
 from tui.screens.pin_dialog import PinDialog
+from tui.screens.plan import PlanScreen
 from tui.screens.setup import AdminChoiceScreen, SetupCodeScreen
 
 ROSTER = (
@@ -164,6 +173,96 @@ async def test_from_a_roster_to_a_secretary_and_a_leader_who_unlock(
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the leader's home")
         assert app.kiosk is not None and app.kiosk.session is not None
         assert app.kiosk.session.user.id == leader and app.kiosk.session.group_id is not None
+
+        await first_meeting(app, pilot, data)
+
+
+async def first_meeting(app: XiaozuApp, pilot: Pilot[None], data: Path) -> None:
+    """The leader plans and runs the group's first meeting to sealed minutes:
+    an opinion recorded under the wrong speaker is corrected, and a task's
+    due date is put right, before Ctrl+F shows what will be sealed."""
+    kiosk = app.kiosk
+    assert kiosk is not None
+    org = kiosk.org
+    ids = {p.name: p.id for p in org.people}
+    # Plan: today at nine (now), in the workshop, the recorder chosen by keys.
+    await pilot.press("p")
+    await until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan")
+    plan = app.screen
+    assert isinstance(plan, PlanScreen)
+    meeting_id = plan.meeting_id
+    for selector, value in (
+        ("#plan-date", f"{NOW:%Y-%m-%d}"),
+        ("#plan-time", f"{NOW:%H:%M}"),
+        ("#plan-place", "一车间会议室"),
+    ):
+        field = plan.query_one(selector, Input)
+        field.focus()
+        field.value = ""
+        await pilot.press(*value)
+    recorder = plan.query_one("#plan-recorder", Select)
+    recorder.focus()
+    await pilot.press("space", "down", "enter")
+    await pilot.pause()
+    assert recorder.value not in (Select.NULL, None)
+    await pilot.press("escape")
+    await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+
+    # The meeting: start, everyone present, an opinion under the wrong speaker.
+    await pilot.press("m")
+    await until(pilot, lambda: isinstance(app.screen, MeetingScreen), "the meeting")
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    assert kiosk.session is not None and kiosk.session.group_id is not None
+    members = org.members_of(kiosk.session.group_id)
+    await everyone_present(app, pilot, tuple(p.id for p in members))
+    await pilot.press("ctrl+n", "ctrl+n")  # agenda, discussion
+    await pilot.pause()
+    assert await opinion(app, pilot, "赵磊", "同意本月的学习安排") == ""
+    table = app.screen.query_one("#discussion-opinions", DataTable)
+    table.focus()
+    await pilot.press("enter")  # it was 孙芳 who said it
+    await until(pilot, lambda: isinstance(app.screen, OpinionDialog), "the opinion")
+    dialog = app.screen
+    assert isinstance(dialog, OpinionDialog)
+    await choose(pilot, dialog.speaker, "孙芳")
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: isinstance(app.screen, MeetingScreen), "the meeting")
+    assert rows(table) == [["孙芳", "个人意见", "同意本月的学习安排"]]
+
+    # Summary, and a task given the wrong due date, then re-dated.
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    await pilot.press(*"同意学习安排")
+    await add_task(app, pilot, "赵磊", "整理学习笔记", "2026-12-01")
+    tasks = app.screen.query_one("#summary-tasks", DataTable)
+    tasks.focus()
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, TaskDialog), "the task")
+    due = app.screen.query_one("#task-due", Input)
+    due.focus()
+    await pilot.press("ctrl+u", *"2026-12-15", "ctrl+s")
+    await until(pilot, lambda: isinstance(app.screen, MeetingScreen), "the meeting")
+    assert [r[:3] for r in rows(tasks)] == [["赵磊", "整理学习笔记", "2026年12月15日"]]
+
+    # The record step; Ctrl+F shows what will be sealed and asks.
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    await pilot.press("ctrl+f")
+    await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "what will be sealed")
+    shown = str(app.screen.query_one(".dialog-body Static", Static).render())
+    assert "孙芳(个人意见):同意本月的学习安排" in shown
+    assert "赵磊:整理学习笔记(期限 2026年12月15日)" in shown
+    await pilot.press("enter")
+    await until(pilot, lambda: kiosk.meeting(meeting_id).seal is not None, "the seal")
+    await kiosk.flush()
+    with FileRepository(data, writable=False) as repo:
+        sealed = repo.meeting(meeting_id)
+        meetings = repo.meetings()
+    assert sealed is not None and sealed.step is Step.FINALISED
+    assert [o.speaker_id for o in sealed.opinions] == [ids["孙芳"]]
+    assert [(t.assignee_id, t.due) for t in sealed.tasks_set] == [(ids["赵磊"], date(2026, 12, 15))]
+    assert verify(meetings, chain_heads(meetings)).ok
 
 
 async def test_nobody_with_a_pin_can_still_leave_and_is_told_how_to_begin(
