@@ -221,7 +221,7 @@ async def test_starting_long_before_the_planned_time_warns_and_asks(
         confirm = app.screen
         assert isinstance(confirm, ConfirmDialog)
         shown = str(confirm.query_one(".dialog-body Static", Static).render())
-        assert "提前 180 分钟" in shown and "M5" in shown
+        assert "提前3小时" in shown and "M5" in shown
         await pilot.press("escape")
         await pilot.pause()
         assert kiosk.meeting(G1_NEXT).step is Step.PREPARATION

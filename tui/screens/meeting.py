@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from textual import events, getters, on
 from textual.app import ComposeResult
@@ -316,13 +317,13 @@ class MeetingScreen(Screen[None]):
         if early is None:
             self._start()
             return
-        minutes = int(early.early_by.total_seconds() // 60)
+        zh_by, en_by = _how_long(early.early_by)
         planned = meeting.planned_at.astimezone(self.env.tz)
         body = t(
             f"计划开会时间是 {self.env.date(planned.date())} {planned:%H:%M},"
-            f"现在开始会提前 {minutes} 分钟;会议记录和手机页面记下的是实际开始时间。",
+            f"现在开始会提前{zh_by};会议记录和手机页面记下的是实际开始时间。",
             f"The meeting is planned for {self.env.date(planned.date())} {planned:%H:%M};"
-            f" starting now is {minutes} minutes early. The minutes and the phone page"
+            f" starting now is {en_by} early. The minutes and the phone page"
             " carry the real start time.",
         )
         if early.notice_too_late:
@@ -692,3 +693,16 @@ class MeetingScreen(Screen[None]):
         self.app.push_screen(
             ConfirmDialog(self.env, t("删除会后任务", "Delete a task"), body, delete)
         )
+
+
+def _how_long(span: timedelta) -> tuple[str, str]:
+    """A span as a leader reads it: 2天3小时5分钟 / 2 days 3 hours 5 minutes
+    (whole minutes; the parts that are zero left out)."""
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [(days, "天", "day"), (hours, "小时", "hour"), (mins, "分钟", "minute")]
+    shown = [(n, zh, en) for n, zh, en in parts if n] or [(0, "分钟", "minute")]
+    zh = "".join(f"{n}{unit}" for n, unit, _ in shown)
+    en = " ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, _, unit in shown)
+    return zh, en
