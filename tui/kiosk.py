@@ -707,6 +707,20 @@ class Kiosk:
             failed, self._failed = self._failed, 0
         return ok and not failed
 
+    async def stored(self, failed_before: StorageError | None) -> bool:
+        """Whether the writes just queued reached the disk, for a screen that
+        says "saved" only then: ``failed_before`` is ``last_error`` as it was
+        before they were queued (a write that failed sooner than ``flush``
+        was called changes it)."""
+        flushed = await self.flush()
+        return flushed and self.last_error is failed_before
+
+    def not_saved(self, zh: str, en: str) -> str:
+        """``zh`` / ``en`` (what was not saved) with why, in the kiosk's language."""
+        error = self.last_error
+        why = error.message(self.env.lang) if error is not None else ""
+        return self.env.t(f"{zh}:{why}", f"{en}: {why}")
+
     def _queued(self) -> list[Future[None]]:
         with self._pending_lock:
             return list(self._pending)

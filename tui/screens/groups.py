@@ -47,7 +47,6 @@ from rules.groups import (
     suggest_moves,
 )
 from rules.models import Discipline, Group, GroupChange, MemberStatus, Person, PersonChange
-from storage import StorageError
 from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.groups_dialogs import ChangeDialog, Field, HistoryDialog, day_field
@@ -780,11 +779,8 @@ class GroupsScreen(Screen[None]):
         self.kiosk.save_organisation(change.org, change.history)
         self.refresh_content()
         self._say(t("正在保存…", "Saving…"))
-        flushed = await self.kiosk.flush()
-        if not flushed or self.kiosk.last_error is not failed_before:
-            error: StorageError | None = self.kiosk.last_error
-            why = error.message(lang) if error is not None else ""
-            self._say(t(f"没有保存:{why}", f"Not saved: {why}"), error=True)
+        if not await self.kiosk.stored(failed_before):
+            self._say(self.kiosk.not_saved("没有保存", "Not saved"), error=True)
             return
         what = [
             describe_change(c, self.kiosk.org, lang)[0]

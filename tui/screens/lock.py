@@ -368,10 +368,8 @@ class LockScreen(Screen[None]):
             return
         failed_before = kiosk.last_error
         kiosk.set_pin(person.id, pin, end_setup=True)
-        if not await kiosk.flush() or kiosk.last_error is not failed_before:
-            error = kiosk.last_error
-            why = error.message(kiosk.env.lang) if error is not None else ""
-            self.form.say(t(f"PIN 没有保存:{why}", f"The PIN was not saved: {why}"))
+        if not await kiosk.stored(failed_before):
+            self.form.say(kiosk.not_saved("PIN 没有保存", "The PIN was not saved"))
             return
         await self.form.reload()
         self._show_hint()

@@ -21,17 +21,18 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rules.models import Person
 from rules.signin import badge_token
-from storage import StorageError, StorageWriteError
+from storage import StorageWriteError
 from storage.atomic import write_atomically
 from tui.badges import badge_sheet_html
 from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.pin_dialog import PinDialog
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 
 _ENGLISH = {
     "members.pin": "Set PIN",
@@ -101,7 +102,7 @@ class MembersScreen(Screen[None]):
             id="members-hint",
         )
         yield Static("", id="members-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     # -- showing ----------------------------------------------------------------
 
@@ -276,7 +277,7 @@ class MembersScreen(Screen[None]):
         version = self.kiosk.set_signin_pin(member.id, pin)
         self.refresh_content()
         self._say(t("正在保存…", "Saving…"))
-        if await self._stored(failed_before):
+        if await self.kiosk.stored(failed_before):
             self._say(
                 t(
                     f"已保存:{member.name} 的签到 PIN 已设置(第{version}版)。"
@@ -286,8 +287,8 @@ class MembersScreen(Screen[None]):
                 )
             )
         else:
-            what = t("签到 PIN 没有保存", "The sign-in PIN was not saved")
-            self._say(self._not_saved(what), error=True)
+            what = self.kiosk.not_saved("签到 PIN 没有保存", "The sign-in PIN was not saved")
+            self._say(what, error=True)
 
     @work(exclusive=True, group="members-badge", exit_on_error=False)
     async def make_badge(self, member: Person) -> None:
@@ -301,8 +302,8 @@ class MembersScreen(Screen[None]):
         version = self.kiosk.issue_badges([member.id], reissue=True)[member.id]
         self.refresh_content()
         self._say(t("正在制作胸卡…", "Making the badge…"))
-        if not await self._stored(failed_before):
-            self._say(self._not_saved(t("胸卡没有制作", "No badge was made")), error=True)
+        if not await self.kiosk.stored(failed_before):
+            self._say(self.kiosk.not_saved("胸卡没有制作", "No badge was made"), error=True)
             return
         org, lang, today = self.kiosk.org, self.env.lang, self.kiosk.today()
         path = badge_sheet_path(self.env.data_dir, member.id, version)
@@ -338,15 +339,3 @@ class MembersScreen(Screen[None]):
                 " (open it in a browser and print it on A4).",
             )
         )
-
-    async def _stored(self, failed_before: StorageError | None) -> bool:
-        """Whether the writes just queued reached the disk. ``flush`` only
-        answers for writes still queued when it is called, so a write that
-        failed sooner is caught by the kiosk's last failure changing."""
-        flushed = await self.kiosk.flush()
-        return flushed and self.kiosk.last_error is failed_before
-
-    def _not_saved(self, what: str) -> str:
-        error = self.kiosk.last_error
-        why = error.message(self.env.lang) if error is not None else ""
-        return self.env.t(f"{what}:{why}", f"{what}: {why}")

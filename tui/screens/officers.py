@@ -23,7 +23,7 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from rules import access
 from rules.groups import (
@@ -35,13 +35,13 @@ from rules.groups import (
     change_branch_role,
 )
 from rules.models import BranchRole, Person
-from storage import StorageError
 from tui.app import XiaozuApp
 from tui.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.groups_dialogs import ChangeDialog, Field, day_field
 from tui.screens.pin_dialog import PinDialog
 from tui.widgets.bindings import localise_bindings
+from tui.widgets.footer import KeysFooter
 
 _ENGLISH = {"officers.pin": "Set PIN", "officers.role": "Branch role", "officers.back": "Back"}
 
@@ -94,7 +94,7 @@ class OfficersScreen(Screen[None]):
             id="officers-hint",
         )
         yield Static("", id="officers-message", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_content()
@@ -230,8 +230,8 @@ class OfficersScreen(Screen[None]):
         failed_before = self.kiosk.last_error
         self.kiosk.set_pin(person.id, pin)
         self._say(t("正在保存…", "Saving…"))
-        if not await self._stored(failed_before):
-            self._say(self._not_saved(t("PIN 没有保存", "The PIN was not saved")), error=True)
+        if not await self.kiosk.stored(failed_before):
+            self._say(self.kiosk.not_saved("PIN 没有保存", "The PIN was not saved"), error=True)
             return False
         self.refresh_content()
         self._say(
@@ -299,8 +299,8 @@ class OfficersScreen(Screen[None]):
         failed_before = self.kiosk.last_error
         self.kiosk.save_organisation(change.org, change.history)
         self._say(t("正在保存…", "Saving…"))
-        if not await self._stored(failed_before):
-            self._say(self._not_saved(t("没有保存", "Not saved")), error=True)
+        if not await self.kiosk.stored(failed_before):
+            self._say(self.kiosk.not_saved("没有保存", "Not saved"), error=True)
             return
         self.refresh_content()
         notes = " ".join(n.text(lang) for n in change.notes)
@@ -322,12 +322,3 @@ class OfficersScreen(Screen[None]):
                 ),
                 timeout=15,
             )
-
-    async def _stored(self, failed_before: StorageError | None) -> bool:
-        flushed = await self.kiosk.flush()
-        return flushed and self.kiosk.last_error is failed_before
-
-    def _not_saved(self, what: str) -> str:
-        error = self.kiosk.last_error
-        why = error.message(self.env.lang) if error is not None else ""
-        return self.env.t(f"{what}:{why}", f"{what}: {why}")
