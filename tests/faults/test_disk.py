@@ -27,7 +27,7 @@ import pytest
 from storage import FileRepository
 from storage.atomic import is_temp_file
 from tests.faults.headless import files_of
-from tests.tui.conftest import clock, demo_dir, make_kiosk_app  # noqa: F401 (fixtures)
+from tests.tui.conftest import clock, demo_dir, demo_template, make_kiosk_app  # noqa: F401 (fixtures)
 from tests.tui.test_signin import (  # noqa: F401 (fixtures)
     MEMBER,
     OTHER,
