@@ -246,3 +246,16 @@ def test_a_new_secretary_takes_the_seat_from_the_old(
         change_branch_role(
             org, new, BranchRole.SECRETARY, Recorded(on=at.date(), at=at, by=old, reason="")
         )
+
+
+def test_the_code_survives_importing_the_roster_again(
+    branch: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The secretary fixes the roster after ``init``: the code still works."""
+    _, out, _ = run(capsys, "--data", str(branch), "init")
+    digits = _code_of(out).replace(" ", "")
+    roster = tmp_path / "fixed.csv"
+    roster.write_text(ROSTER.replace("周强", "周强强"), encoding="utf-8")
+    assert run(capsys, "--data", str(branch), "import", str(roster))[0] == 0
+    with FileRepository(branch, writable=False) as repo:
+        assert repo.check_setup_code(digits, datetime.fromisoformat(NOW))
