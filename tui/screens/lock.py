@@ -301,17 +301,22 @@ class LockScreen(Screen[None]):
             yield Static(t("小组 · 党小组会", "xiaozu · party group meeting"), id="lock-title")
             yield Static(Content(self.kiosk.org.branch.name), id="lock-branch")
             yield Static("", id="lock-hint")
-            yield PinForm(self.kiosk, id="lock-form")
+            # Kept, not only queried: the hint below follows whom it offers,
+            # and the screen's mount may come before the form's.
+            self._form = PinForm(self.kiosk, id="lock-form")
+            yield self._form
         yield Static("", id="lock-keys")
 
     def on_mount(self) -> None:
-        self._show_hint()
+        # Once the screen's widgets are all in (under load the screen's
+        # mount can come first).
+        self.call_after_refresh(self._show_hint)
 
     def _show_hint(self) -> None:
         """How to unlock; with nobody able to, how to put the branch into
         service, and that Ctrl+Q leaves without a PIN."""
         t = self.kiosk.env.t
-        if self.form.people:
+        if self._form.people:
             self.hint.update(
                 t("选择您的姓名,输入 PIN 解锁", "Choose your name and type your PIN to unlock")
             )
