@@ -112,6 +112,7 @@ class Kiosk:
         self._pin_attempts: dict[str, access.PinAttempts] = {}
         self._signin_attempts: dict[str, access.PinAttempts] = {}
         self._setup_attempts = access.PinAttempts()
+        self._setup_lock = threading.Lock()  # one set-up code check at a time
         # Signing in (SPEC §3). The meeting taking sign-ins by phone or badge:
         # set by the meeting screen while it shows a meeting in its five steps.
         self.signin_meeting_id: str | None = None
@@ -138,6 +139,9 @@ class Kiosk:
         if org is None:
             raise LookupError("no organisation")
         self.org: Organisation = org
+        # Who holds an unlock PIN: read with the roster, kept as PINs are set
+        # (the lock screen asks at every return, on the UI thread).
+        self._pin_holders: set[str] = set(self.repo.pin_holders())
 
     def load_records(self) -> None:
         """Read the records from storage (once at start, after the lock screen
@@ -365,17 +369,17 @@ class Kiosk:
 
     def unlockers(self) -> tuple[Person, ...]:
         """Who the lock screen offers: those who may unlock and hold a PIN."""
-        holders = self.repo.pin_holders()
-        return tuple(p for p in access.unlockers(self.org) if p.id in holders)
+        return tuple(p for p in access.unlockers(self.org) if p.id in self._pin_holders)
 
     def pin_holders(self) -> frozenset[str]:
-        return self.repo.pin_holders()
+        return frozenset(self._pin_holders)
 
     def set_pin(self, person_id: str, pin: str, *, end_setup: bool = False) -> None:
         """Give a person a new unlock PIN (hashed on the writer thread), which
         also ends a lockout of theirs; ``end_setup``: the set-up code it was
         set with is used up in the same write."""
         self._pin_attempts.pop(person_id, None)
+        self._pin_holders.add(person_id)
 
         def write() -> None:
             self.repo.set_pin(person_id, pin, end_setup=end_setup)
@@ -395,7 +399,7 @@ class Kiosk:
         lockout as a PIN's do (kept in memory: twelve digits are no short
         search anyway). Blocking (scrypt): call it from a thread worker."""
         code = access.setup_code(typed)
-        with self._pin_locks_guard:
+        with self._setup_lock:
             before = self._setup_attempts
             verdict = access.judge_pin(
                 before,
