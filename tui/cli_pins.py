@@ -32,6 +32,7 @@ from rules import access
 from rules.lookup import LookupProblem, find_person
 from rules.models import Person
 from storage import FileRepository
+from tui.cli_text import lookup_failed
 from tui.env import KioskEnv
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -145,11 +146,8 @@ def cmd_pin_set(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
         try:
             person = find_person(org, args.person)
         except LookupProblem as problem:
-            _say(
-                env,
-                f"xiaozu: {problem.message_zh}\n没有设置 PIN。",
-                f"xiaozu: {problem.message_en}\nNo PIN was set.",
-            )
+            print(lookup_failed(env, problem), file=sys.stderr)
+            _say(env, "没有设置 PIN。", "No PIN was set.")
             return EXIT_USAGE
         refusal = _refusal(
             env, person, org_may_unlock=access.may_unlock(person, org), signin=args.signin
