@@ -9,7 +9,7 @@ members in 第一党小组 (g1), so that the group has ``--members`` party membe
 each with a sign-in PIN. With ``--years N`` the branch is the big one of
 ``rules.ten_years`` instead (8 groups of 12, N years of monthly meetings, as
 ``xiaozu demo --years N`` makes it), and only g1's members get sign-in PINs.
-A kiosk (``tui.kiosk.Kiosk``: the real clock, no Textual) plans and starts
+A kiosk (``tui.core.kiosk.Kiosk``: the real clock, no Textual) plans and starts
 g1's next meeting through ``rules.flow`` and takes sign-ins for it; its
 ``PhoneServer`` serves the phone pages on 127.0.0.1, on a free port, in this
 process's asyncio loop, as the kiosk serves them in Textual's.
@@ -102,8 +102,8 @@ from rules.demo import DemoData, demo_branch
 from rules.models import Meeting, MemberStatus, Person, RecordedBy, Step
 from rules.ten_years import ten_year_branch
 from storage import FileRepository, save_records
-from tui.env import KioskEnv
-from tui.kiosk import Kiosk
+from tui.core.env import KioskEnv
+from tui.core.kiosk import Kiosk
 from tui.phone.server import PhoneServer
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -4,7 +4,7 @@ in the same run.
 
     .venv/bin/python -m benchmarks.signin_write DATA [--rounds 4] [--json]
 
-The kiosk's real path: a ``tui.kiosk.Kiosk`` (no Textual) over ``DATA``
+The kiosk's real path: a ``tui.core.kiosk.Kiosk`` (no Textual) over ``DATA``
 opens a meeting of g1 (``rules.flow``), then each of its members signs in by
 badge, ``Kiosk.sign_in`` then ``await Kiosk.flush()``, which returns once the
 sign-in is on disk: one record appended to the sign-in journal
@@ -43,8 +43,8 @@ from pathlib import Path
 from rules import flow
 from rules.models import Meeting, RecordedBy, Step
 from storage import FileRepository
-from tui.env import KioskEnv
-from tui.kiosk import Kiosk
+from tui.core.env import KioskEnv
+from tui.core.kiosk import Kiosk
 
 GROUP = "g1"
 _DB = "bench-baseline.sqlite3"

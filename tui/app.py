@@ -23,8 +23,8 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from storage import FileRepository, StorageError
-from tui.env import KioskEnv
-from tui.kiosk import Kiosk, Session
+from tui.core.env import KioskEnv
+from tui.core.kiosk import Kiosk, Session
 from tui.messages import RecordsChanged
 from tui.start import started
 from tui.widgets.bindings import localise_bindings

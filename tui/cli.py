@@ -55,7 +55,7 @@ from storage import (
 )
 from storage.atomic import write_atomically
 from tui.cli_text import lookup_failed, no_data
-from tui.env import (
+from tui.core.env import (
     KioskEnv,
     clock_from,
     idle_seconds_from,

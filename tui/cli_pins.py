@@ -33,7 +33,7 @@ from rules.lookup import LookupProblem, find_person
 from rules.models import Person
 from storage import FileRepository
 from tui.cli_text import lookup_failed
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 
 EXIT_OK, EXIT_USAGE = 0, 2
 

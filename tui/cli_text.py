@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 
 if TYPE_CHECKING:
     from rules.lookup import LookupProblem

@@ -21,7 +21,7 @@ import sys
 from typing import Any, TextIO
 
 from storage import FileRepository, RecordNotFoundError
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.verify_report import VerifyReport, verify_repository
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

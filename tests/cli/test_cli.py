@@ -466,7 +466,7 @@ def test_the_kiosk_finds_its_time_zone_without_python_s_build_variables(tmp_path
         from tui.start import prepare
         prepare()
         import zoneinfo
-        from tui.env import time_zone
+        from tui.core.env import time_zone
         loaded = any(m.startswith("_sysconfigdata") for m in sys.modules)
         print(zoneinfo.TZPATH, loaded, "PYTHONTZPATH" in os.environ)
         print(time_zone({}).utcoffset(__import__("datetime").datetime(2026, 11, 27)))

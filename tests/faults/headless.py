@@ -21,8 +21,8 @@ from rules import flow
 from rules.demo import demo_branch
 from storage import FileRepository, save_records
 from tests.tui.conftest import NOW, SECRET_FILE, TZ
-from tui.env import KioskEnv
-from tui.kiosk import Kiosk
+from tui.core.env import KioskEnv
+from tui.core.kiosk import Kiosk
 from tui.phone.server import PhoneServer
 
 G1_NEXT = "m-g1-2026-12"  # 第一党小组's December meeting, in preparation in the demo

@@ -1,4 +1,4 @@
-"""A headless kiosk to kill: the kiosk's records (``tui.kiosk.Kiosk``) and its
+"""A headless kiosk to kill: the kiosk's records (``tui.core.kiosk.Kiosk``) and its
 phone sign-in page (``tui.phone.server.PhoneServer``) on one asyncio loop, as
 the Textual kiosk runs them, but without Textual, in a process of its own.
 
@@ -43,8 +43,8 @@ import h11  # noqa: F401
 from rules import flow
 from rules.models import Meeting, Step
 from storage import FileRepository
-from tui.env import KioskEnv
-from tui.kiosk import Kiosk
+from tui.core.env import KioskEnv
+from tui.core.kiosk import Kiosk
 from tui.phone.server import PhoneServer
 
 TZ = ZoneInfo("Asia/Shanghai")

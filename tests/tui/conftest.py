@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from rules.demo import demo_branch
 from storage import FileRepository, save_records
 from tui.app import XiaozuApp, make_app
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=TZ)

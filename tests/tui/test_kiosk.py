@@ -13,8 +13,8 @@ import pytest
 from rules.findings import SubjectKind
 from storage import FileRepository, StorageError, StorageWriteError
 from tests.tui.conftest import LEADER_G1, LEADER_G3, NOW, SECRETARY, TZ, Clock
-from tui.env import KioskEnv
-from tui.kiosk import Kiosk
+from tui.core.env import KioskEnv
+from tui.core.kiosk import Kiosk
 
 
 def _kiosk(data: Path, clock: Clock | None = None) -> Kiosk:

@@ -29,7 +29,7 @@ from tests.tui.conftest import (
     unlocked,
 )
 from tui.app import XiaozuApp
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.screens.exit import ExitScreen
 from tui.screens.lock import GroupChoiceScreen, LockScreen, PinForm
 

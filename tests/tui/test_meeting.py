@@ -34,7 +34,7 @@ from rules.models import (
 from storage import FileRepository
 from tests.tui.conftest import LEADER_G1, SECRETARY, TZ, Clock, saved, stored, unlocked
 from tui.app import XiaozuApp
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.screens.meeting import MeetingScreen
 from tui.screens.meeting_steps.dialogs import OpinionDialog, ReasonDialog, TaskDialog
 from tui.widgets.minutes_view import MinutesView

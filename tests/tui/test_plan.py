@@ -17,7 +17,7 @@ from rules.models import Guest, MeetingKind, Step
 from storage import StorageWriteError
 from tests.tui.conftest import LEADER_G1, TZ, saved, stored, unlocked
 from tui.app import XiaozuApp
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.screens.home import HomeScreen
 from tui.screens.plan import PlanScreen, parse_day, parse_time
 

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Static
 from rules.plan_template import template_month
 from tests.tui.conftest import LEADER_G1, saved, stored, unlocked
 from tui.app import XiaozuApp
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.screens.home import HomeScreen
 from tui.screens.year import TopicDialog, YearScreen
 from tui.widgets.minutes_view import WrappedText

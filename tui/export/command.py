@@ -30,7 +30,7 @@ from rules.lookup import LookupProblem, find_group
 from rules.models import Meeting, Organisation, Step
 from storage import DataDirBusy, FileRepository, StorageWriteError
 from tui.cli_text import lookup_failed, no_data
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.export.dues import add_dues_kind, dues_sheet_writer
 from tui.export.files import (
     MINUTES_FORMATS,

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from rules.dues import DuesBook
 from rules.dues_report import ledger_csv, ledger_rows
 from storage import FileRepository, StorageWriteError
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.export.files import target_path, write_export
 
 if TYPE_CHECKING:

@@ -43,7 +43,7 @@ from rules.minutes import meeting_members
 from rules.models import AttendanceStatus, Meeting, Person, RecordedBy
 from rules.signin import PhoneCookie, Refusal, SigninRefused, TokenProblem
 from storage import StorageError
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.labels import ATTENDANCE_LABELS
 from tui.phone import pages
 from tui.phone.http import FormUnreadable, HttpServer, Request, Response

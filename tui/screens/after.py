@@ -26,7 +26,7 @@ from rules.flow import STEP_LABELS, FlowError
 from rules.minutes import Minutes, minutes_of, minutes_title
 from rules.models import Meeting, Step
 from storage import StorageWriteError
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.export.files import EXPORTS_FOLDER, minutes_bytes, minutes_file_name, write_export
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen

@@ -9,7 +9,7 @@ from typing import ClassVar
 from textual.screen import Screen
 
 from rules.models import Meeting
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.widgets.bindings import localise_bindings
 
 

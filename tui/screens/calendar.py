@@ -30,7 +30,7 @@ from rules.calendar import (
     year_statuses,
 )
 from rules.models import BranchRecords
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.footer import KeysFooter

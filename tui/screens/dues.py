@@ -36,7 +36,7 @@ from rules.dues import (
 )
 from rules.dues_report import dues_check
 from rules.models import Person
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.dues_dialogs import PaymentDialog, PaymentDraft, RateDialog, RateDraft
 from tui.widgets.bindings import localise_bindings

@@ -15,7 +15,7 @@ from textual import getters
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.screens.meeting_steps.dialogs import FormDialog
 from tui.widgets.form_fields import FieldSelect
 

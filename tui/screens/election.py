@@ -27,8 +27,8 @@ from rules.flow import FlowError
 from rules.minutes import meeting_members
 from rules.models import Election, Meeting, Person, VotingMethod
 from rules.seed import RULES
-from tui.env import KioskEnv
-from tui.kiosk import Kiosk
+from tui.core.env import KioskEnv
+from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
 from tui.screens.election_ballot import UNSAVED_WARNING, NextVoterScreen

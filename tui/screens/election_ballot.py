@@ -26,8 +26,8 @@ from textual.widgets.option_list import Option
 
 from rules.election import BallotBox
 from rules.flow import FlowError
-from tui.env import KioskEnv
-from tui.kiosk import Kiosk
+from tui.core.env import KioskEnv
+from tui.core.kiosk import Kiosk
 from tui.screens.exit import PinCheckScreen
 from tui.widgets.bindings import localise_bindings
 

@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.app import XiaozuApp
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.screens.lock import PinForm
 
 

@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.widgets.bindings import localise_bindings
 
 _ENGLISH = {

@@ -47,7 +47,7 @@ from rules.groups import (
     suggest_moves,
 )
 from rules.models import Discipline, Group, GroupChange, MemberStatus, Person, PersonChange
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.groups_dialogs import ChangeDialog, Field, HistoryDialog, day_field
 from tui.widgets.bindings import localise_bindings

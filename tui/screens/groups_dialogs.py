@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from rules.groups import ChangeRefused, OrgChange
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.form_fields import FORM_KEYS_TEXT, FieldSelect, next_field
 

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Header, Static
 from rules.flow import STEP_LABELS
 from rules.models import Meeting, MeetingKind, Step, TaskStatus
 from tui.app import XiaozuApp
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.findings import FindingsView

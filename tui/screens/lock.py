@@ -34,7 +34,7 @@ from rules import access
 from rules.models import BranchRole, Person
 from storage import StorageError
 from tui.app import XiaozuApp
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.screens.pin_dialog import PinDialog
 from tui.screens.setup import SETUP_HINT, AdminChoiceScreen, SetupCodeScreen, branch_admins
 

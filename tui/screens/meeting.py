@@ -35,7 +35,7 @@ from rules import flow, signin
 from rules.flow import STEP_LABELS, FlowError
 from rules.models import AttendanceStatus, FollowUpTask, Meeting, Person, Step
 from rules.signin import BadgeProblem, Refusal, SigninRefused
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.labels import ATTENDANCE_LABELS
 from tui.messages import RecordsChanged
 from tui.screens.home import KIND_LABELS

@@ -28,7 +28,7 @@ from rules.signin import badge_token
 from storage import StorageWriteError
 from storage.atomic import write_atomically
 from tui.badges import badge_sheet_html
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.pin_dialog import PinDialog
 from tui.widgets.bindings import localise_bindings

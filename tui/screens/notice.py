@@ -23,7 +23,7 @@ from rules.flow import FlowError
 from rules.models import Meeting
 from rules.notice import NoticePart, NoticeTiming, days_ahead, notice_of, notice_out_of_date, timing
 from rules.seed import RULES
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
 from tui.screens.meeting_steps.dialogs import ConfirmDialog

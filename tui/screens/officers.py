@@ -36,7 +36,7 @@ from rules.groups import (
 )
 from rules.models import BranchRole, Person
 from tui.app import XiaozuApp
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.groups_dialogs import ChangeDialog, Field, day_field
 from tui.screens.pin_dialog import PinDialog

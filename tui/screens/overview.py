@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Header, Static
 from rules.findings import Finding, Severity
 from rules.models import Meeting, MeetingKind, Step
 from tui.app import XiaozuApp
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.findings import FindingsView

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from rules import access
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.widgets.bindings import localise_bindings
 
 _ENGLISH = {"pin.save": "Save", "pin.cancel": "Cancel"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from rules.models import Meeting
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 
 #: How much of a digest is shown: enough to compare by eye with
 #: ``xiaozu verify --json`` or a printed copy.

@@ -32,7 +32,7 @@ from rules import access
 from rules.groups import BRANCH_ROLE_LABELS
 from rules.models import Person
 from storage import StorageError
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 
 #: What the lock screen says while nobody can unlock: how to begin.
 SETUP_HINT = (

@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Header, Static
 from rules import flow
 from rules.flow import FlowError
 from rules.models import BranchRole, FollowUpTask, TaskStatus
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.after import NoteDialog
 from tui.widgets.bindings import localise_bindings

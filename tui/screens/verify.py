@@ -20,7 +20,7 @@ from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
 
 from storage import FileRepository, StorageError
-from tui.kiosk import Kiosk
+from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.verify_report import VerifyReport, verify_repository
 from tui.widgets.bindings import localise_bindings

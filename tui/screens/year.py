@@ -28,8 +28,8 @@ from rules.checks._common import is_held
 from rules.flow import STEP_LABELS, FlowError
 from rules.models import AnnualPlan, Meeting
 from rules.plan_template import template_month
-from tui.env import KioskEnv
-from tui.kiosk import Kiosk
+from tui.core.env import KioskEnv
+from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.footer import KeysFooter

@@ -9,7 +9,7 @@ from datetime import date
 
 from rules.dues import DuesBook, Month, arrears, months_text, yuan
 from rules.models import Person
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 
 #: This month's payers are named up to this many; beyond, counted.
 NAMED_THIS_MONTH = 3

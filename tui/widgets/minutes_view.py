@@ -24,7 +24,7 @@ from textual.widgets import Static
 
 from rules.minutes import AttendeeLine, Minutes
 from rules.models import AttendanceStatus, Capacity, TaskStatus
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.labels import ATTENDANCE_LABELS as ATTENDANCE
 from tui.labels import CAPACITY_LABELS as CAPACITY
 

@@ -29,7 +29,7 @@ from rules.models import (
     Person,
     RecordedBy,
 )
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.labels import ATTENDANCE_LABELS
 from tui.widgets.bindings import localise_bindings
 

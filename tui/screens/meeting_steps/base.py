@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from rules.models import FollowUpTask, Meeting, Organisation
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 
 
 @dataclass(frozen=True)

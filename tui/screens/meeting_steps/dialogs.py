@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Select, Static
 
 from rules.models import Capacity, FollowUpTask, Opinion
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.labels import CAPACITY_LABELS
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.form_fields import FORM_KEYS_TEXT, FieldSelect, next_field

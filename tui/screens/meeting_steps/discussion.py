@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from rules.models import Opinion
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.labels import CAPACITY_LABELS
 from tui.screens.meeting_steps.base import (
     MeetingState,

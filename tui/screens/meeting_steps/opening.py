@@ -16,8 +16,8 @@ from textual.widgets import DataTable, Static
 
 from rules import flow
 from rules.models import AttendanceStatus, Meeting, Organisation, Person
-from tui.env import KioskEnv
-from tui.kiosk import Kiosk
+from tui.core.env import KioskEnv
+from tui.core.kiosk import Kiosk
 from tui.labels import ATTENDANCE_LABELS
 from tui.screens.meeting_steps.base import StepPanel
 from tui.widgets.dues_arrears import arrears_line

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from rules.minutes import minutes_of
 from rules.models import FollowUpTask, Meeting, Organisation
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.labels import ATTENDANCE_LABELS, CAPACITY_LABELS
 
 

@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static, TextArea
 
 from rules.models import Step, TaskStatus
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 from tui.screens.meeting_steps.base import (
     MeetingState,
     StepPanel,

@@ -40,7 +40,7 @@ from rules.models import (
     TaskStatus,
 )
 from storage import Repository, StorageError
-from tui.env import KioskEnv
+from tui.core.env import KioskEnv
 
 if TYPE_CHECKING:
     from rules import seal, signin
