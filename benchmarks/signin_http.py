@@ -421,9 +421,9 @@ class KioskSide:
         """Once every write is on disk: (members the meeting expects, how many
         of ``wanted`` the kiosk holds as signed in by phone)."""
         kiosk = self._kiosk()
-        if not await kiosk.flush():
+        if not await kiosk.writer.flush():
             raise RuntimeError(f"the meeting {meeting_id} could not be saved")
-        meeting = kiosk.meeting(meeting_id)
+        meeting = kiosk.records.meeting(meeting_id)
         return len(meeting.expected_ids), recorded_by_phone(meeting, wanted)
 
     async def time_scrypt(self, member: Member) -> list[float]:
@@ -443,7 +443,7 @@ class KioskSide:
         if self.server is not None:
             await self.server.stop()
         if self.kiosk is not None:
-            await self.kiosk.flush()
+            await self.kiosk.writer.flush()
             self.kiosk.close()
         _close_phone_log(self.data)
 

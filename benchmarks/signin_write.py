@@ -130,7 +130,7 @@ async def start_for_signin(kiosk: Kiosk, meeting: Meeting, place: str) -> Meetin
     # open for sign-in whatever today's date.
     started = flow.start(planned, kiosk.org, kiosk.now())
     kiosk.save_meeting(started)
-    if not await kiosk.flush():
+    if not await kiosk.writer.flush():
         raise RuntimeError(f"the meeting {started.id} could not be saved")
     kiosk.signin_meeting_id = started.id
     return started
@@ -153,12 +153,12 @@ async def measure(data: Path, rounds: int = 4) -> WriteReport:
                 theirs.append(sqlite.write())
                 began = time.perf_counter()
                 kiosk.sign_in(person.id, RecordedBy.BADGE)
-                if not await kiosk.flush():
+                if not await kiosk.writer.flush():
                     raise RuntimeError("a sign-in was not saved")
                 ours.append(time.perf_counter() - began)
     finally:
         sqlite.close()
-        await kiosk.flush()
+        await kiosk.writer.flush()
         kiosk.close()
     with FileRepository(data, writable=False) as reader:
         recorded = 0

@@ -131,7 +131,7 @@ class XiaozuApp(App[None]):
             return
         if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, Kiosk):
             self.kiosk = kiosk = event.worker.result
-            self.kiosk.on_error = self._write_failed
+            self.kiosk.writer.on_error = self._write_failed
             self.call_next(self._show_lock_screen, kiosk)
             # Check often enough that a short idle time (tests) is kept.
             self.set_interval(max(0.05, min(1.0, self.env.idle_seconds / 4)), self._check_idle)
@@ -226,7 +226,7 @@ class XiaozuApp(App[None]):
 
         if isinstance(self.screen, ExitScreen | LeaveWithoutPinScreen):
             return
-        if self.kiosk.session is None and not self.kiosk.unlockers():
+        if self.kiosk.session is None and not self.kiosk.credentials.unlockers():
             self.push_screen(LeaveWithoutPinScreen(self.kiosk))
         else:
             self.push_screen(ExitScreen(self.kiosk))

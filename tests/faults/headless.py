@@ -130,12 +130,12 @@ async def served(
     clock = clock or Clock()
     kiosk = Kiosk(KioskEnv(data, tz=TZ, clock=clock), FileRepository(data).open())
     try:
-        meeting = kiosk.meeting(G1_NEXT)
+        meeting = kiosk.records.meeting(G1_NEXT)
         group = kiosk.org.group("g1")
         assert group is not None
         planned = flow.plan(meeting, place="会议室", recorder_id=group.leader_id)
         kiosk.save_meeting(flow.start(planned, kiosk.org, clock()))
-        assert await kiosk.flush()
+        assert await kiosk.writer.flush()
         kiosk.signin_meeting_id = G1_NEXT
         server = PhoneServer(kiosk, on_signed_in)
         assert await server.start("127.0.0.1", 0), server.problem
@@ -153,5 +153,5 @@ async def served(
             for name in LOGGERS:
                 logging.getLogger(name).removeHandler(caught)
     finally:
-        await kiosk.flush()
+        await kiosk.writer.flush()
         kiosk.close()

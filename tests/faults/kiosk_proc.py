@@ -77,7 +77,7 @@ async def serve(data: Path, meeting_id: str) -> None:
     kiosk = Kiosk(KioskEnv(data, tz=TZ), repo)
     started = False
     try:
-        meeting = kiosk.meeting(meeting_id)
+        meeting = kiosk.records.meeting(meeting_id)
     except KeyError:
         meeting = new_meeting(kiosk, meeting_id, kiosk.now())
     if meeting.step is Step.PREPARATION:
@@ -88,7 +88,7 @@ async def serve(data: Path, meeting_id: str) -> None:
             recorder_id=meeting.recorder_id or (group.leader_id if group else None),
         )
         kiosk.save_meeting(flow.start(planned, kiosk.org, kiosk.now()))
-        if not await kiosk.flush():
+        if not await kiosk.writer.flush():
             raise RuntimeError(f"the meeting {meeting_id} could not be saved")
         started = True
     kiosk.signin_meeting_id = meeting_id
@@ -102,7 +102,7 @@ async def serve(data: Path, meeting_id: str) -> None:
             "pid": os.getpid(),
             "port": server.port,
             "meeting": meeting_id,
-            "step": kiosk.meeting(meeting_id).step.value,
+            "step": kiosk.records.meeting(meeting_id).step.value,
             "started": started,
         }
     )

@@ -101,7 +101,7 @@ async def test_a_full_disk_refuses_the_sign_in_and_the_kiosk_says_why(
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await meeting_open(app, pilot)
-        assert app.kiosk is not None and await app.kiosk.flush()
+        assert app.kiosk is not None and await app.kiosk.writer.flush()
         before = files_of(signin_dir)
         monkeypatch.setattr("storage.atomic._write_all", full_disk)
         monkeypatch.setattr("storage.journal._pwrite_all", full_journal)
@@ -140,7 +140,7 @@ async def test_a_read_only_data_directory_refuses_the_sign_in_and_keeps_every_by
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await meeting_open(app, pilot)
-        assert app.kiosk is not None and await app.kiosk.flush()
+        assert app.kiosk is not None and await app.kiosk.writer.flush()
         before = files_of(signin_dir)
         how = read_only()
 

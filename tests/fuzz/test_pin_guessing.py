@@ -52,7 +52,7 @@ async def guess(page: Served, number: str, pin: str) -> str:
     """A new phone scans the code and sends one member number and PIN; the
     error the form shows, or the heading of the page."""
     base = f"http://127.0.0.1:{page.port}"
-    token = signin.room_token(page.kiosk.secret or b"", G1_NEXT, page.clock())
+    token = signin.room_token(page.kiosk.credentials.secret or b"", G1_NEXT, page.clock())
     async with phone() as session:
         async with session.get(f"{base}/S/{token}") as response:
             form = await response.text()
@@ -75,8 +75,8 @@ async def test_many_phones_guessing_one_members_pin_lock_that_member_out(page: S
     assert sum(LOCKED in a for a in answers) >= len(wrong) - 4, answers
     # The right PIN, on yet another phone, waits too; nobody is signed in.
     assert LOCKED in await guess(page, NUMBER["p05"], PINS["p05"])
-    assert not page.kiosk.meeting(G1_NEXT).attendance
-    assert await page.kiosk.flush()
+    assert not page.kiosk.records.meeting(G1_NEXT).attendance
+    assert await page.kiosk.writer.flush()
     assert attempts_on_disk(page.data, "p05")[1], "the lockout is not kept across a restart"
     # Another member is not held up by it (five wrong PINs are not the kiosk's ten).
     assert heading_of_success(await guess(page, NUMBER["p06"], PINS["p06"]))
@@ -95,7 +95,7 @@ async def test_many_phones_guessing_many_numbers_stop_the_kiosk_for_everyone(
     guesses = [(number, "1234") for number in numbers if number not in NUMBER.values()]
     guesses += [(number, PINS[p][::-1]) for p, number in NUMBER.items()]
     answers = await asyncio.gather(*(guess(page, n, pin) for n, pin in guesses))
-    assert not page.kiosk.meeting(G1_NEXT).attendance
+    assert not page.kiosk.records.meeting(G1_NEXT).attendance
     refused = [a for a in answers if KIOSK_BLOCKED in a]
     # A member's PIN really checked (and wrong) says how many tries are left.
     checked = [a for a in answers if "还可以再试" in a]
@@ -103,7 +103,7 @@ async def test_many_phones_guessing_many_numbers_stop_the_kiosk_for_everyone(
     # (a number that is nobody's counts too, and needs no check).
     assert 0 < len(checked) <= signin.KIOSK_LIMIT, answers
     assert refused and len(answers) - len(refused) <= 2 * signin.KIOSK_LIMIT, answers
-    assert await page.kiosk.flush()
+    assert await page.kiosk.writer.flush()
     with FileRepository(page.data, writable=False) as repo:
         counted = sum(repo.signin_attempts(p.id).failures for p in repo.organisation().people)  # type: ignore[union-attr]
     assert counted <= signin.KIOSK_LIMIT
@@ -120,4 +120,4 @@ async def test_a_crowd_of_members_with_the_right_pins_all_sign_in_at_once(page: 
     at the same moment, get in."""
     answers = await asyncio.gather(*(guess(page, NUMBER[p], PINS[p]) for p in NUMBER))
     assert answers == ["签到成功"] * len(NUMBER)
-    assert {a.person_id for a in page.kiosk.meeting(G1_NEXT).attendance} == set(NUMBER)
+    assert {a.person_id for a in page.kiosk.records.meeting(G1_NEXT).attendance} == set(NUMBER)

@@ -133,7 +133,7 @@ async def unlocked(
 async def saved(app: XiaozuApp, pilot: Pilot[None]) -> None:
     """Wait until every queued write has reached the disk."""
     assert app.kiosk is not None
-    await app.kiosk.flush()
+    await app.kiosk.writer.flush()
     await pilot.pause()
 
 

@@ -119,7 +119,7 @@ async def vote(app: XiaozuApp, pilot: Pilot[None], voter: str, choice: str | Non
     ballot = app.screen
     assert isinstance(ballot, BallotScreen)
     assert app.kiosk is not None
-    assert app.kiosk.name(voter) in str(ballot.query_one("#ballot-voter", Static).render())
+    assert app.kiosk.records.name(voter) in str(ballot.query_one("#ballot-voter", Static).render())
     await to_option(pilot, ballot.options, choice or BLANK)
     await pilot.press("enter", "y")
     await pilot.pause()
@@ -392,7 +392,7 @@ async def test_only_the_leaders_pin_closes_or_pauses_a_round(
         await leaders_pin(app, pilot, demo_pins[LEADER_G1])
         assert isinstance(app.screen, ElectionScreen)
         assert app.kiosk is not None
-        held = app.kiosk.meeting(G1_NEXT).elections[0]
+        held = app.kiosk.records.meeting(G1_NEXT).elections[0]
         assert held.rounds == ()  # paused, not closed
         # Back to the voters: the ballots are still in the box; the leader closes.
         await pilot.press("v")

@@ -254,8 +254,8 @@ async def first_meeting(app: XiaozuApp, pilot: Pilot[None], data: Path) -> None:
     assert "孙芳(个人意见):同意本月的学习安排" in shown
     assert "赵磊:整理学习笔记(期限 2026年12月15日)" in shown
     await pilot.press("enter")
-    await until(pilot, lambda: kiosk.meeting(meeting_id).seal is not None, "the seal")
-    await kiosk.flush()
+    await until(pilot, lambda: kiosk.records.meeting(meeting_id).seal is not None, "the seal")
+    await kiosk.writer.flush()
     with FileRepository(data, writable=False) as repo:
         sealed = repo.meeting(meeting_id)
         meetings = repo.meetings()

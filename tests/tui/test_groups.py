@@ -350,7 +350,7 @@ async def test_the_branch_view_filters_a_group_s_findings(
         screen.groups_table.focus()
         await pilot.press("enter")
         await pilot.pause()
-        assert len({screen.kiosk.finding_group_id(f) for f in view.findings}) > 1
+        assert len({screen.kiosk.records.group_of(f) for f in view.findings}) > 1
 
 
 async def test_a_branch_without_groups_shows_its_member_congresses(

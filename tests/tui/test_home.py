@@ -157,7 +157,7 @@ async def test_with_no_meeting_planned_p_plans_one_from_the_year_plan(
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
-        new = kiosk.meeting(app.screen.meeting_id)
+        new = kiosk.records.meeting(app.screen.meeting_id)
         # Three days ahead by default; its topic is the year plan's for November (Y1).
         assert new.id != current.id and new.planned_at.date() == date(2026, 11, 29)
         assert new.topics == ("学习《中国共产党党内监督条例》,制定履行监督责任措施",)

@@ -68,7 +68,7 @@ async def test_a_leader_goes_from_the_lock_screen_to_reported_minutes_and_a_clos
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert kiosk.meeting(G1_NEXT).place == "车间党员活动室"
+        assert kiosk.records.meeting(G1_NEXT).place == "车间党员活动室"
 
         # Notice (M5): two days ahead, sent now.
         await pilot.press("n")
@@ -76,7 +76,7 @@ async def test_a_leader_goes_from_the_lock_screen_to_reported_minutes_and_a_clos
         assert isinstance(app.screen, NoticeScreen)
         await pilot.press("s")
         await pilot.pause()
-        assert kiosk.meeting(G1_NEXT).notice_sent_at == TWO_DAYS_BEFORE
+        assert kiosk.records.meeting(G1_NEXT).notice_sent_at == TWO_DAYS_BEFORE
         await pilot.press("escape")
         await pilot.pause()
 
@@ -92,7 +92,7 @@ async def test_a_leader_goes_from_the_lock_screen_to_reported_minutes_and_a_clos
         await mark(app, pilot, G1[-1], "v", "出差")
         await pilot.press("ctrl+n", "ctrl+n")  # agenda, then discussion
         await pilot.pause()
-        topics = kiosk.meeting(G1_NEXT).topics
+        topics = kiosk.records.meeting(G1_NEXT).topics
         for index in range(len(topics)):
             if index:
                 await pilot.press("t")
@@ -115,7 +115,7 @@ async def test_a_leader_goes_from_the_lock_screen_to_reported_minutes_and_a_clos
         await pilot.pause()
         await pilot.press("ctrl+f", "enter")  # finalise: it asks first, Enter confirms
         await pilot.pause()
-        assert kiosk.meeting(G1_NEXT).step is Step.FINALISED
+        assert kiosk.records.meeting(G1_NEXT).step is Step.FINALISED
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -126,10 +126,10 @@ async def test_a_leader_goes_from_the_lock_screen_to_reported_minutes_and_a_clos
         assert isinstance(app.screen, AfterScreen) and app.screen.meeting_id == G1_NEXT
         await pilot.press("r")  # reporting before checking is refused (A2)
         await settle(app, pilot)
-        assert kiosk.meeting(G1_NEXT).step is Step.FINALISED
+        assert kiosk.records.meeting(G1_NEXT).step is Step.FINALISED
         await pilot.press("c", "r", "enter")  # reporting asks first, naming the meeting
         await settle(app, pilot)
-        assert kiosk.meeting(G1_NEXT).step is Step.REPORTED
+        assert kiosk.records.meeting(G1_NEXT).step is Step.REPORTED
         await pilot.press("escape")
         await pilot.pause()
 

@@ -48,19 +48,19 @@ def test_a_failed_write_is_reported_and_the_stored_record_comes_back(
     meeting = kiosk.current_meeting()
     assert meeting is not None
     reported: list[tuple[StorageError, str]] = []
-    kiosk.on_error = lambda error, mid: reported.append((error, mid))
+    kiosk.writer.on_error = lambda error, mid: reported.append((error, mid))
 
     def full_disk(_meeting: object) -> None:
         raise StorageWriteError(demo_dir / "meetings", OSError(28, "No space left on device"))
 
     monkeypatch.setattr(kiosk.repo, "save_meeting", full_disk)
     kiosk.save_meeting(replace(meeting, place="不会保存"))
-    kiosk.flush_sync()
+    kiosk.writer.flush_sync()
     assert [mid for _, mid in reported] == [meeting.id]
     assert "磁盘空间已满" in reported[0][0].message("zh")
     monkeypatch.undo()
     kiosk.reload()
-    assert kiosk.meeting(meeting.id).place == meeting.place
+    assert kiosk.records.meeting(meeting.id).place == meeting.place
     kiosk.close()
 
 
@@ -82,7 +82,7 @@ def test_a_new_meeting_takes_its_topic_from_the_years_plan(demo_dir: Path) -> No
     kiosk = _kiosk(demo_dir)
     _unlock(kiosk, LEADER_G1, "g1")
     december = kiosk.new_meeting(date(2026, 12, 10))
-    plan = kiosk.plan("g1", 2026)
+    plan = kiosk.records.plan("g1", 2026)
     assert plan is not None
     assert december.topics == (plan.topic_for(12),)
     assert december.kind.value == "life"  # Y2: December is the group life meeting
@@ -121,13 +121,13 @@ async def test_a_cancelled_wait_never_drops_a_queued_write(
     monkeypatch.setattr(kiosk.repo, "save_meeting", held_back)
     kiosk.save_meeting(replace(meeting, place="第一会议室"))  # the writer is busy with this
     kiosk.save_meeting(replace(meeting, place="第二会议室"))  # queued, not started
-    waiter = asyncio.ensure_future(kiosk.flush())
+    waiter = asyncio.ensure_future(kiosk.writer.flush())
     await asyncio.sleep(0.05)
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
     release.set()
-    assert await kiosk.flush()
+    assert await kiosk.writer.flush()
     kiosk.close()
     on_disk = FileRepository(demo_dir, writable=False).meeting(meeting.id)
     assert on_disk is not None and on_disk.place == "第二会议室"
@@ -145,17 +145,17 @@ async def test_a_sign_in_is_one_journal_record_folded_by_the_meetings_next_save(
 
     kiosk = _kiosk(demo_dir)
     _unlock(kiosk, LEADER_G1, "g1")
-    meeting = kiosk.meeting("m-g1-2026-12")
+    meeting = kiosk.records.meeting("m-g1-2026-12")
     planned = flow.plan(meeting, place="会议室", recorder_id=LEADER_G1)
     kiosk.save_meeting(flow.start(planned, kiosk.org, kiosk.now()))
-    assert await kiosk.flush()
+    assert await kiosk.writer.flush()
     kiosk.signin_meeting_id = meeting.id
     (meeting_file,) = demo_dir.glob(f"meetings/*/{meeting.id}.json")
     before = meeting_file.read_bytes()
 
     kiosk.sign_in("p05", RecordedBy.BADGE)
     kiosk.sign_in("p06", RecordedBy.BADGE)
-    assert await kiosk.flush()
+    assert await kiosk.writer.flush()
     assert meeting_file.read_bytes() == before
     journal = parse((demo_dir / JOURNAL_NAME).read_bytes(), JOURNAL_NAME)
     assert [e.attendance.person_id for e in journal.entries] == ["p05", "p06"]
@@ -170,18 +170,18 @@ async def test_a_sign_in_is_one_journal_record_folded_by_the_meetings_next_save(
             replace(a, status=AttendanceStatus.ABSENT, reason="临时离开")
             if a.person_id == "p06"
             else a
-            for a in kiosk.meeting(meeting.id).attendance
+            for a in kiosk.records.meeting(meeting.id).attendance
         ),
     )
-    assert await kiosk.flush()
+    assert await kiosk.writer.flush()
     assert meeting_file.read_bytes() != before
     # Killed now (no clean stop): the journal still holds both sign-ins.
-    kiosk._writer.shutdown(wait=True)
+    kiosk.writer.close()
     kiosk.repo._file_journal.close()  # type: ignore[attr-defined]
     kiosk.repo._lock.release()  # type: ignore[attr-defined]
 
     again = _kiosk(demo_dir)
-    stored = again.meeting(meeting.id)
+    stored = again.records.meeting(meeting.id)
     assert stored.attendance_of("p05").status.attended  # type: ignore[union-attr]
     assert stored.attendance_of("p06").status is AttendanceStatus.ABSENT  # type: ignore[union-attr]
     again.close()

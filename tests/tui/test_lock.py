@@ -46,7 +46,7 @@ async def settle(app: XiaozuApp, pilot: Pilot[None]) -> None:
 async def choose(app: XiaozuApp, pilot: Pilot[None], person_id: str) -> None:
     """Move the highlight to ``person_id`` with the arrow keys."""
     assert app.kiosk is not None
-    ids = [p.id for p in app.kiosk.unlockers()]
+    ids = [p.id for p in app.kiosk.credentials.unlockers()]
     form = app.screen.query_one(PinForm)
     current = form.query_one(OptionList).highlighted or 0
     step = ids.index(person_id) - current
@@ -148,7 +148,7 @@ async def test_an_empty_pin_is_not_a_try(make_kiosk_app: Callable[..., XiaozuApp
         await settle(app, pilot)
         assert said(app) == "请输入 PIN。"
         assert app.kiosk is not None  # and nothing was counted:
-        await app.kiosk.flush()
+        await app.kiosk.writer.flush()
         assert stored(app.env.data_dir).pin_attempts(SECRETARY) == PinAttempts()
 
 
@@ -176,7 +176,7 @@ async def test_five_wrong_pins_lock_out_until_the_clock_has_moved_on(
         await type_pin(app, pilot, demo_pins[LEADER_G1])
         assert app.kiosk.session is not None
         assert app.kiosk.session.user.id == LEADER_G1
-        await app.kiosk.flush()
+        await app.kiosk.writer.flush()
         assert stored(app.env.data_dir).pin_attempts(LEADER_G1) == PinAttempts()
 
 
@@ -300,7 +300,9 @@ async def test_in_a_branch_without_groups_the_secretary_runs_the_member_congress
     app = make_kiosk_app(data=data)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
-        assert app.kiosk is not None and [p.id for p in app.kiosk.unlockers()] == [SECRETARY]
+        assert app.kiosk is not None and [p.id for p in app.kiosk.credentials.unlockers()] == [
+            SECRETARY
+        ]
         await type_pin(app, pilot, demo.pins[SECRETARY])
         assert isinstance(app.screen, GroupChoiceScreen)
         groups = app.screen.query_one("#choose-groups", OptionList)

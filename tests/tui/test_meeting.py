@@ -183,7 +183,7 @@ async def run_to_record(app: XiaozuApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.press(*"同意", "ctrl+n")  # record
     await pilot.pause()
-    assert kiosk_of(app).meeting(G1_NEXT).step is Step.RECORD
+    assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.RECORD
 
 
 # -- the whole meeting ------------------------------------------------------------------
@@ -209,7 +209,7 @@ async def test_the_leader_runs_a_whole_meeting_step_by_step(
         # Start: step one, the roster with everyone expected, nobody marked yet.
         await pilot.press("ctrl+o")
         await pilot.pause()
-        assert kiosk_of(app).meeting(G1_NEXT).step is Step.ABSENTEE_REPORT
+        assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.ABSENTEE_REPORT
         roster = app.screen.query_one(Roster)
         assert roster.has_focus
         assert [e.person_id for e in roster.entries] == list(G1)
@@ -225,12 +225,12 @@ async def test_the_leader_runs_a_whole_meeting_step_by_step(
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert message(app).startswith("[M6]") and "周涛" in message(app)
-        assert kiosk_of(app).meeting(G1_NEXT).step is Step.ABSENTEE_REPORT
+        assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.ABSENTEE_REPORT
         # Nothing skips a step.
         await pilot.press("3")
         await pilot.pause()
         assert "不能跳过「按议题进行」" in message(app)
-        assert kiosk_of(app).meeting(G1_NEXT).step is Step.ABSENTEE_REPORT
+        assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.ABSENTEE_REPORT
 
         # An absence needs its reason: an empty one is refused in the dialog.
         await to_row(app, pilot, "p09")
@@ -261,14 +261,14 @@ async def test_the_leader_runs_a_whole_meeting_step_by_step(
         # Step two: the agenda, the current topic marked.
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert kiosk_of(app).meeting(G1_NEXT).step is Step.AGENDA
+        assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.AGENDA
         assert f"▶ 1.{TOPICS[0]}(当前)" in text(app, "#agenda-text")
         assert "✓一 报告缺席" in steps_line(app)
 
         # Step three: the discussion, topic by topic.
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert kiosk_of(app).meeting(G1_NEXT).step is Step.DISCUSSION
+        assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.DISCUSSION
         assert text(app, "#discussion-topic").startswith("议题1/2")
         # L3: the secretary was not delegated by the committee for this meeting.
         refused = await opinion(app, pilot, "王建国", "支委会认为应当加强监督", "代表支委会")
@@ -304,7 +304,7 @@ async def test_the_leader_runs_a_whole_meeting_step_by_step(
         # Step four: the summary, decisions and a task for the secretary.
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert kiosk_of(app).meeting(G1_NEXT).step is Step.SUMMARY
+        assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.SUMMARY
         summary = app.screen.query_one("#summary-text", TextArea)
         assert summary.has_focus
         await pilot.press("ctrl+n")
@@ -313,7 +313,7 @@ async def test_the_leader_runs_a_whole_meeting_step_by_step(
         await pilot.press(*"大家表态履行监督义务", "tab")
         await pilot.press(*"每月检查党费", "enter", *"建立监督台账")
         await pilot.pause()
-        stored_now = kiosk_of(app).meeting(G1_NEXT)
+        stored_now = kiosk_of(app).records.meeting(G1_NEXT)
         assert stored_now.summary == "大家表态履行监督义务"
         assert stored_now.decisions == ("每月检查党费", "建立监督台账")
         await pilot.press("ctrl+t")
@@ -333,7 +333,7 @@ async def test_the_leader_runs_a_whole_meeting_step_by_step(
         # Step five: the whole record, then finalised.
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert kiosk_of(app).meeting(G1_NEXT).step is Step.RECORD
+        assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.RECORD
         record = minutes_shown(app)
         assert record.started_at == HELD_AT and record.place == "生产一车间二楼会议室"
         assert (record.chair, record.recorder, record.expected) == ("李志强", "孙丽", 7)
@@ -359,7 +359,7 @@ async def test_the_leader_runs_a_whole_meeting_step_by_step(
         assert record.complete
         await pilot.press("ctrl+f", "enter")  # asks first: confirm
         await pilot.pause()
-        assert kiosk_of(app).meeting(G1_NEXT).step is Step.FINALISED
+        assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.FINALISED
         assert "已定稿" in text(app, "#record-state") and "只读" in text(app, "#record-state")
         assert steps_line(app).endswith("已定稿")
 
@@ -410,7 +410,7 @@ async def test_a_meeting_without_a_place_cannot_start(
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert message(app).startswith("[R2]") and "地点" in message(app)
-        assert kiosk_of(app).meeting(G1_NEXT).step is Step.PREPARATION
+        assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.PREPARATION
         await saved(app, pilot)
         with stored(demo_dir) as repo:
             meeting = repo.meeting(G1_NEXT)
@@ -428,7 +428,7 @@ async def test_finalised_minutes_are_read_only(
         await pilot.press("ctrl+f", "enter")  # asks first: confirm
         await pilot.pause()
         screen = screen_of(app)
-        final = kiosk_of(app).meeting(G1_NEXT)
+        final = kiosk_of(app).records.meeting(G1_NEXT)
         assert final.step is Step.FINALISED
         # Looking back at the roster is allowed; changing it is not (R3).
         await pilot.press("1")
@@ -458,7 +458,7 @@ async def test_finalised_minutes_are_read_only(
         assert "只读" in text(app, "#record-state")
         keys = {b.binding.id for b in app.screen.active_bindings.values()}
         assert "meeting.finalise" not in keys and "meeting.next" not in keys
-        assert kiosk_of(app).meeting(G1_NEXT) == final
+        assert kiosk_of(app).records.meeting(G1_NEXT) == final
         await saved(app, pilot)
         with stored(demo_dir) as repo:
             assert repo.meeting(G1_NEXT) == final
@@ -481,7 +481,7 @@ async def test_a_restarted_kiosk_resumes_at_the_step_the_meeting_was_on(
         await pilot.press("ctrl+n", "ctrl+n")
         await pilot.pause()
         assert await opinion(first, pilot, "陈秀英", "同意") == ""
-        assert kiosk_of(first).meeting(G1_NEXT).step is Step.DISCUSSION
+        assert kiosk_of(first).records.meeting(G1_NEXT).step is Step.DISCUSSION
 
     second = make_kiosk_app()
     async with second.run_test(size=(80, 24)) as pilot:
@@ -491,7 +491,7 @@ async def test_a_restarted_kiosk_resumes_at_the_step_the_meeting_was_on(
         assert "✓二 按议题" in steps_line(second)
         table = second.screen.query_one("#discussion-opinions", DataTable)
         assert rows(table) == [["陈秀英", "个人意见", "同意"]]
-        roster_before = kiosk_of(second).meeting(G1_NEXT).attendance
+        roster_before = kiosk_of(second).records.meeting(G1_NEXT).attendance
         assert len(roster_before) == len(G1)
 
 
@@ -538,11 +538,13 @@ async def test_a_branch_without_groups_runs_its_member_congress(
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert message(app).startswith("[M2]") and "议题" in message(app)
-        kiosk.save_meeting(flow.plan(kiosk.meeting("m-branch-20261203"), topics=("学习党章",)))
+        kiosk.save_meeting(
+            flow.plan(kiosk.records.meeting("m-branch-20261203"), topics=("学习党章",))
+        )
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert message(app).startswith("[R1]") and "记录人" in message(app)
-        kiosk.save_meeting(flow.plan(kiosk.meeting("m-branch-20261203"), recorder_id="s2"))
+        kiosk.save_meeting(flow.plan(kiosk.records.meeting("m-branch-20261203"), recorder_id="s2"))
         await pilot.press("ctrl+o")
         await pilot.pause()
         roster = app.screen.query_one(Roster)
@@ -551,7 +553,7 @@ async def test_a_branch_without_groups_runs_its_member_congress(
         await everyone_present(app, pilot, ("s1", "s2", "s3", "s4"))
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert kiosk.meeting("m-branch-20261203").step is Step.AGENDA
+        assert kiosk.records.meeting("m-branch-20261203").step is Step.AGENDA
         assert "学习党章" in text(app, "#agenda-text")
 
 

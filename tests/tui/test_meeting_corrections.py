@@ -58,7 +58,7 @@ async def test_a_leader_corrects_opinions_and_tasks_then_confirms_what_is_sealed
         await pilot.pause()
         await add_task(app, pilot, "王建国", "向党支部汇报", "2026-12-20")
         await add_task(app, pilot, "陈秀英", "整理台账", "2026-12-10")
-        assert kiosk_of(app).meeting(G1_NEXT).step is Step.RECORD
+        assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.RECORD
 
         # Back to the discussion from the record step (Tab out of the summary's
         # text first, which is still editable): correct the speaker.
@@ -97,7 +97,7 @@ async def test_a_leader_corrects_opinions_and_tasks_then_confirms_what_is_sealed
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
         assert message(app).startswith("[R2]")
-        assert kiosk_of(app).meeting(G1_NEXT).step is Step.RECORD
+        assert kiosk_of(app).records.meeting(G1_NEXT).step is Step.RECORD
 
         # The summary step: re-date 陈秀英's task, take the other back.
         await pilot.press("4")
@@ -130,7 +130,7 @@ async def test_a_leader_corrects_opinions_and_tasks_then_confirms_what_is_sealed
         assert [r[0] for r in rows(tasks)] == ["陈秀英"]
 
         # Finalising shows what will be sealed; Escape changes nothing.
-        before = kiosk_of(app).meeting(G1_NEXT)
+        before = kiosk_of(app).records.meeting(G1_NEXT)
         await pilot.press("5")
         await pilot.pause()
         await pilot.press("ctrl+f")
@@ -145,12 +145,12 @@ async def test_a_leader_corrects_opinions_and_tasks_then_confirms_what_is_sealed
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
-        assert kiosk_of(app).meeting(G1_NEXT) == before
+        assert kiosk_of(app).records.meeting(G1_NEXT) == before
         await pilot.press("ctrl+f")
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        final = kiosk_of(app).meeting(G1_NEXT)
+        final = kiosk_of(app).records.meeting(G1_NEXT)
         assert final.step is Step.FINALISED and final.seal is not None
         [task] = kiosk_of(app).tasks(G1_NEXT)
         assert final.tasks_set == (TaskAsSet(task.id, "p05", "整理台账", date(2026, 12, 31)),)
@@ -178,7 +178,7 @@ async def test_sign_in_opens_before_the_start_and_late_is_after_the_real_start(
         assert {"meeting.signin", "meeting.start"} <= keys
         await pilot.press("ctrl+g")
         await pilot.pause()
-        meeting = kiosk.meeting(G1_NEXT)
+        meeting = kiosk.records.meeting(G1_NEXT)
         assert meeting.step is Step.PREPARATION and meeting.signin_opened_at == clock.now
         assert "签到已开放" in message(app)
         assert "签到已于" in str(app.screen.query_one("#preparation-text", Static).render())
@@ -190,12 +190,12 @@ async def test_sign_in_opens_before_the_start_and_late_is_after_the_real_start(
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
-        meeting = kiosk.meeting(G1_NEXT)
+        meeting = kiosk.records.meeting(G1_NEXT)
         assert meeting.started_at == clock.now
         assert meeting.signin_opened_at == HELD_AT - timedelta(minutes=20)
         clock.now = HELD_AT + timedelta(minutes=6)
         kiosk.sign_in("p06", RecordedBy.PHONE, phone="phone-b")
-        meeting = kiosk.meeting(G1_NEXT)
+        meeting = kiosk.records.meeting(G1_NEXT)
         assert meeting.attendance_of("p05").status is AttendanceStatus.PRESENT  # type: ignore[union-attr]
         assert meeting.attendance_of("p06").status is AttendanceStatus.LATE  # type: ignore[union-attr]
         await saved(app, pilot)
@@ -224,12 +224,12 @@ async def test_starting_long_before_the_planned_time_warns_and_asks(
         assert "提前3小时" in shown and "M5" in shown
         await pilot.press("escape")
         await pilot.pause()
-        assert kiosk.meeting(G1_NEXT).step is Step.PREPARATION
+        assert kiosk.records.meeting(G1_NEXT).step is Step.PREPARATION
         await pilot.press("ctrl+o")
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        started = kiosk.meeting(G1_NEXT)
+        started = kiosk.records.meeting(G1_NEXT)
         assert started.step is Step.ABSENTEE_REPORT and started.started_at == clock.now
 
 
@@ -275,5 +275,5 @@ async def test_a_drop_down_never_opens_and_moves_in_one_key_press(
         await pilot.press(*"同意", "enter")  # Enter on the last field saves
         await pilot.pause()
         assert isinstance(app.screen, MeetingScreen)
-        [said] = kiosk_of(app).meeting(G1_NEXT).opinions
+        [said] = kiosk_of(app).records.meeting(G1_NEXT).opinions
         assert said.speaker_id == choices[2] and said.text == "同意"

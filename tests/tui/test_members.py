@@ -165,7 +165,7 @@ async def test_mismatched_or_bad_pins_are_refused_and_nothing_is_saved(
         await saved(app, pilot)
         assert app.screen is screen
         assert _cells(app, screen.table.cursor_row)[2] == "未设置"
-        assert app.kiosk is not None and app.kiosk.signin_version("p06") is None
+        assert app.kiosk is not None and app.kiosk.credentials.signin_version("p06") is None
         with stored(demo_dir) as repo:
             assert repo.signin_pin_versions() == {}
             assert not repo.verify_signin_pin("p06", "123456")
@@ -241,8 +241,8 @@ async def test_a_badge_is_made_and_reissued_revoking_the_old(
         await unlocked(app, pilot, LEADER_G1, "g1")
         screen = await _open_members(app, pilot)
         await _select(pilot, screen, "p07")  # 赵磊
-        assert app.kiosk is not None and app.kiosk.secret is not None
-        secret = app.kiosk.secret
+        assert app.kiosk is not None and app.kiosk.credentials.secret is not None
+        secret = app.kiosk.credentials.secret
 
         await pilot.press("b")
         await app.workers.wait_for_complete()
@@ -262,7 +262,7 @@ async def test_a_badge_is_made_and_reissued_revoking_the_old(
         await pilot.press("b")
         await app.workers.wait_for_complete()
         assert "再按 B" in _message(app)
-        assert app.kiosk.badge_versions() == {"p07": 1}
+        assert app.kiosk.credentials.badge_versions() == {"p07": 1}
         await pilot.press("b")
         await app.workers.wait_for_complete()
         await saved(app, pilot)
@@ -308,11 +308,11 @@ async def test_no_badge_without_the_signing_key(
         await pilot.press("b")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.kiosk is not None and app.kiosk.secret_problem is not None
+        assert app.kiosk is not None and app.kiosk.credentials.secret_problem is not None
         message = _message(app)
         assert message.startswith("无法制作胸卡")
-        assert app.kiosk.secret_problem.message("zh") in message
-        assert app.kiosk.badge_versions() == {}
+        assert app.kiosk.credentials.secret_problem.message("zh") in message
+        assert app.kiosk.credentials.badge_versions() == {}
         assert not (demo_dir / "badges").exists()
 
 
@@ -324,10 +324,10 @@ async def test_issue_badges_shows_at_once_and_is_written_in_order(
         await unlocked(app, pilot, LEADER_G1, "g1")
         kiosk = app.kiosk
         assert kiosk is not None
-        assert kiosk.issue_badges(["p05", "p06"], reissue=False) == {"p05": 1, "p06": 1}
-        assert kiosk.badge_versions() == {"p05": 1, "p06": 1}  # before it is written
-        assert kiosk.issue_badges(["p05", "p08"], reissue=False) == {"p05": 1, "p08": 1}
-        assert kiosk.issue_badges(["p06"], reissue=True) == {"p06": 2}
-        assert await kiosk.flush()
+        assert kiosk.credentials.issue_badges(["p05", "p06"], reissue=False) == {"p05": 1, "p06": 1}
+        assert kiosk.credentials.badge_versions() == {"p05": 1, "p06": 1}  # before it is written
+        assert kiosk.credentials.issue_badges(["p05", "p08"], reissue=False) == {"p05": 1, "p08": 1}
+        assert kiosk.credentials.issue_badges(["p06"], reissue=True) == {"p06": 2}
+        assert await kiosk.writer.flush()
         with stored(demo_dir) as repo:
             assert repo.badge_versions() == {"p05": 1, "p06": 2, "p08": 1}

@@ -144,7 +144,7 @@ async def test_a_notice_without_a_place_cannot_be_recorded_as_sent(
         await pilot.press("s")
         await pilot.pause()
         assert "请先填写地点和议题" in screen.error_note.text
-        assert app.kiosk.meeting(G1_NEXT).notice_sent_at is None
+        assert app.kiosk.records.meeting(G1_NEXT).notice_sent_at is None
 
 
 async def test_recording_sent_again_asks_and_a_changed_plan_makes_the_notice_out_of_date(

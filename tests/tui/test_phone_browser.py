@@ -268,7 +268,7 @@ async def test_a_phone_browser_signs_in_with_the_pin_then_next_meeting_with_one_
         assert not isinstance(app.screen, MeetingScreen)
         clock.now = NEXT_OPENS
         kiosk = kiosk_of(app)
-        december = kiosk.meeting(G1_NEXT)
+        december = kiosk.records.meeting(G1_NEXT)
         following = kiosk.new_meeting(NEXT_DAY)
         kiosk.save_meeting(
             flow.plan(following, place=december.place, recorder_id=december.recorder_id)

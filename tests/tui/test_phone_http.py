@@ -132,7 +132,7 @@ async def test_a_refused_request_is_logged_without_what_was_sent(page: Served) -
 async def test_a_form_in_a_gbk_phones_charset_signs_in(page: Served) -> None:
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(f"http://127.0.0.1:{page.port}", cookie_jar=jar) as phone:
-        token = signin.room_token(page.kiosk.secret or b"", G1_NEXT, page.clock())
+        token = signin.room_token(page.kiosk.credentials.secret or b"", G1_NEXT, page.clock())
         async with phone.get(f"/S/{token}") as response:
             ticket = ticket_of(await response.text())
         body = f"ticket={ticket}&number={NUMBER[MEMBER]}&pin={PINS[MEMBER]}&x=%C7%A9".encode()
@@ -140,7 +140,7 @@ async def test_a_form_in_a_gbk_phones_charset_signs_in(page: Served) -> None:
         async with phone.post("/S", data=body, headers=headers) as response:
             assert response.status == 200
             assert heading(await response.text()) == "签到成功"
-    assert page.kiosk.meeting(G1_NEXT).attendance_of(MEMBER) is not None
+    assert page.kiosk.records.meeting(G1_NEXT).attendance_of(MEMBER) is not None
 
 
 async def test_a_multipart_or_undecodable_form_is_refused_and_records_nothing(
@@ -159,7 +159,7 @@ async def test_a_multipart_or_undecodable_form_is_refused_and_records_nothing(
         headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
         async with phone.post("/S", data=b"number=\xff\xfe", headers=headers) as response:
             assert response.status == 400
-    assert not page.kiosk.meeting(G1_NEXT).attendance
+    assert not page.kiosk.records.meeting(G1_NEXT).attendance
 
 
 async def test_a_request_that_stalls_is_cut_off(

@@ -64,7 +64,7 @@ async def test_postponing_needs_a_reason_then_a_new_meeting_is_planned(
         await pilot.press("enter")
         await pilot.pause()
         assert "推迟会议须记录原因" in text(app, "#plan-error")
-        assert not kiosk_of(app).meeting(G1_NEXT).postponed
+        assert not kiosk_of(app).records.meeting(G1_NEXT).postponed
         await type_into(pilot, app, "#plan-postpone-reason", "车间检修")
         await type_into(pilot, app, "#plan-postpone-date", "2026-12-10")
         plan.query_one("#plan-postpone").focus()
@@ -184,7 +184,7 @@ async def test_dates_and_times_are_checked_and_the_month_matters(
         await type_into(pilot, app, "#plan-date", "2027-01-08")
         assert not plan.when_note.display
         assert plan.year_box.display and not plan.life_box.display
-        meeting = kiosk_of(app).meeting(G1_NEXT)
+        meeting = kiosk_of(app).records.meeting(G1_NEXT)
         assert meeting.reviews_last_year and meeting.decides_annual_plan
         assert meeting.kind is MeetingKind.REGULAR
         assert meeting.planned_at == datetime(2027, 1, 8, 9, 30, tzinfo=TZ)
@@ -232,7 +232,7 @@ async def test_a_meeting_already_held_is_read_only(
         assert isinstance(plan, PlanScreen)
         assert "只读" in text(app, "#plan-state")
         assert plan.query_one("#plan-form").disabled
-        assert kiosk_of(app).meeting("m-g1-2026-11").step is Step.REPORTED
+        assert kiosk_of(app).records.meeting("m-g1-2026-11").step is Step.REPORTED
 
 
 async def test_planning_in_english(
@@ -293,7 +293,7 @@ async def test_a_failed_write_shows_what_is_stored(
         monkeypatch.undo()
         await pilot.pause()
         # The kiosk read the meeting back, and the field shows what is stored.
-        assert kiosk.meeting(G1_NEXT).place == "生产一车间二楼会议室"
+        assert kiosk.records.meeting(G1_NEXT).place == "生产一车间二楼会议室"
         assert plan.query_one("#plan-place", Input).value == "生产一车间二楼会议室"
 
 
@@ -304,7 +304,7 @@ async def test_changing_topics_after_the_notice_went_out_says_it_is_out_of_date(
     async with app.run_test(size=(80, 24)) as pilot:
         await unlocked(app, pilot, LEADER_G1, "g1")
         kiosk = kiosk_of(app)
-        meeting = kiosk.meeting(G1_NEXT)
+        meeting = kiosk.records.meeting(G1_NEXT)
         kiosk.save_meeting(flow.record_notice(meeting, kiosk.now()))
         plan = await open_plan(app, pilot)
         note = plan.topics_note

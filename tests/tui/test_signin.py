@@ -147,7 +147,7 @@ def roster_row(app: XiaozuApp, person_id: str) -> list[str]:
 
 
 def attendance(app: XiaozuApp) -> dict[str, tuple[AttendanceStatus, RecordedBy]]:
-    meeting = kiosk_of(app).meeting(G1_NEXT)
+    meeting = kiosk_of(app).records.meeting(G1_NEXT)
     return {a.person_id: (a.status, a.recorded_by) for a in meeting.attendance}
 
 
@@ -213,8 +213,8 @@ async def test_the_phone_is_remembered_one_tap_and_a_new_pin_forgets_it(
         assert status == 409 and heading(page) == "陈秀英已经签到"
 
         # The leader sets a new sign-in PIN: the phone no longer signs in alone.
-        kiosk_of(app).set_signin_pin(MEMBER, "2468")
-        await kiosk_of(app).flush()
+        kiosk_of(app).credentials.set_signin_pin(MEMBER, "2468")
+        await kiosk_of(app).writer.flush()
         status, page = await scan(phone, code_on_screen(app))
         assert heading(page) == "签到"
 
@@ -295,10 +295,10 @@ async def test_a_form_sent_twice_is_refused_and_recorded_once(
         ticket = ticket_of(page)
         fields = {"number": NUMBER[MEMBER], "pin": PINS[MEMBER]}
         assert heading((await send(phone, app, ticket, **fields))[1]) == "签到成功"
-        recorded = kiosk_of(app).meeting(G1_NEXT).attendance
+        recorded = kiosk_of(app).records.meeting(G1_NEXT).attendance
         status, page = await send(phone, app, ticket, **fields)
         assert status == 409 and heading(page) == "这份表单已经提交过"
-        assert kiosk_of(app).meeting(G1_NEXT).attendance == recorded
+        assert kiosk_of(app).records.meeting(G1_NEXT).attendance == recorded
 
 
 async def test_one_phone_signs_in_one_person(app: XiaozuApp, phone: aiohttp.ClientSession) -> None:
@@ -330,7 +330,7 @@ async def test_a_phone_remembering_another_groups_member_is_offered_no_one_tap(
     async with app.run_test(size=(120, 40)) as pilot:
         await meeting_open(app, pilot)
         # The phone signed 张海涛 in at 第二党小组's meeting before: it remembers him.
-        version = kiosk_of(app).signin_version(G2_LEADER)
+        version = kiosk_of(app).credentials.signin_version(G2_LEADER)
         assert version is not None
         value = signin.phone_cookie(SECRET, signin.PhoneCookie("d" * 22, G2_LEADER, version))
         url = code_on_screen(app)
@@ -385,7 +385,7 @@ async def test_wrong_pins_lock_the_person_out_and_nothing_is_recorded(
         )
         assert "PIN 错误次数过多" in form_error(page)
         assert attendance(app) == {}
-        await kiosk_of(app).flush()
+        await kiosk_of(app).writer.flush()
     # The lockout is on disk: a restart does not forgive it.
     with stored(signin_dir) as repo:
         assert repo.signin_attempts(MEMBER).locked_until is not None
@@ -423,11 +423,11 @@ async def test_a_badge_read_by_the_scanner_signs_in_and_a_revoked_one_does_not(
     async with app.run_test(size=(120, 40)) as pilot:
         await meeting_open(app, pilot)
         kiosk = kiosk_of(app)
-        versions = kiosk.issue_badges([MEMBER, OTHER], reissue=False)
-        await kiosk.flush()
+        versions = kiosk.credentials.issue_badges([MEMBER, OTHER], reissue=False)
+        await kiosk.writer.flush()
         old = signin.badge_token(SECRET, OTHER, versions[OTHER])
-        kiosk.issue_badges([OTHER], reissue=True)
-        await kiosk.flush()
+        kiosk.credentials.issue_badges([OTHER], reissue=True)
+        await kiosk.writer.flush()
 
         # The scanner types the badge and Enter, fast, like a keyboard.
         await pilot.press(*signin.badge_token(SECRET, MEMBER, versions[MEMBER]), "enter")

@@ -167,7 +167,7 @@ async def test_a_held_month_keeps_its_topic(
         assert isinstance(app.screen, YearScreen)  # no dialog
         assert "3月的议题已由2026年3月" in text(app, "#year-message")
         assert "不能再修改" in text(app, "#year-message")
-        assert kiosk_of(app).plan("g1", 2026) == before
+        assert kiosk_of(app).records.plan("g1", 2026) == before
 
 
 async def test_recording_the_plan_as_decided_at_the_january_meeting(
@@ -177,7 +177,7 @@ async def test_recording_the_plan_as_decided_at_the_january_meeting(
     async with app.run_test(size=(120, 40)) as pilot:
         await unlocked(app, pilot, LEADER_G1, "g1")
         kiosk = kiosk_of(app)
-        plan = kiosk.plan("g1", 2026)
+        plan = kiosk.records.plan("g1", 2026)
         assert plan is not None
         kiosk.save_plan(replace(plan, decided_at_meeting_id=None))
         await saved(app, pilot)
@@ -219,7 +219,7 @@ async def test_a_january_meeting_in_preparation_cannot_have_decided(
         await pilot.press("d")
         await pilot.pause()
         assert "还没有召开" in text(app, "#year-message")
-        assert kiosk_of(app).plan("g1", 2027) is None
+        assert kiosk_of(app).records.plan("g1", 2027) is None
 
 
 async def test_the_year_plan_in_english(make_kiosk_app: Callable[..., XiaozuApp]) -> None:

@@ -206,7 +206,7 @@ class PhoneServer:
         """What the code on the screen says now, or None when no meeting is
         taking sign-ins (or the server is not listening)."""
         meeting = self.kiosk.signin_meeting()
-        secret = self.kiosk.secret
+        secret = self.kiosk.credentials.secret
         if meeting is None or secret is None or self.base is None:
             return None
         token = signin.room_token(secret, meeting.id, now or self.kiosk.now())
@@ -335,7 +335,7 @@ class PhoneServer:
         then = signin.window_start(int(window))
         return any(
             signin.check_room_token(secret, m.id, token, then).ok
-            for m in self.kiosk.meetings_all()
+            for m in self.kiosk.records.meetings_all()
             if m.id != open_id
         )
 
@@ -343,7 +343,7 @@ class PhoneServer:
 
     async def scanned(self, request: Request, token: str) -> Response:
         meeting = self.kiosk.signin_meeting()
-        secret = self.kiosk.secret
+        secret = self.kiosk.credentials.secret
         if secret is None:
             return self._unavailable()
         token = token.upper()
@@ -391,8 +391,8 @@ class PhoneServer:
         still their current one."""
         if cookie.person_id is None:
             return None
-        person = self.kiosk.person(cookie.person_id)
-        if person is None or self.kiosk.signin_version(person.id) != cookie.version:
+        person = self.kiosk.records.person(cookie.person_id)
+        if person is None or self.kiosk.credentials.signin_version(person.id) != cookie.version:
             return None
         return person
 
@@ -408,7 +408,7 @@ class PhoneServer:
     # -- POST /S: the form was sent --------------------------------------------------
 
     async def submitted(self, request: Request) -> Response:
-        secret = self.kiosk.secret
+        secret = self.kiosk.credentials.secret
         if secret is None:
             return self._unavailable()
         try:
@@ -470,7 +470,7 @@ class PhoneServer:
             return self._signin_refused(refusal.refusal, person, meeting, title)
         log.info("signed in %s to %s by phone", person.id, meeting.id)
         self.on_signed_in(meeting.id)
-        if not await self.kiosk.flush():
+        if not await self.kiosk.writer.flush():
             return self._refused(
                 self.t("签到未能保存", "The sign-in could not be saved"),
                 self.t(
@@ -482,7 +482,7 @@ class PhoneServer:
             )
         record = changed.attendance_of(person.id)
         status = AttendanceStatus.LATE if record is None else record.status
-        version = self.kiosk.signin_version(person.id) or 0
+        version = self.kiosk.credentials.signin_version(person.id) or 0
         response = self._html(
             pages.signed_in(
                 self.env.lang,
@@ -518,7 +518,7 @@ class PhoneServer:
     ) -> tuple[Person | None, Response | None]:
         """Who is signing in: the remembered member (one tap), or the one
         whose member number and sign-in PIN were typed."""
-        secret = self.kiosk.secret
+        secret = self.kiosk.credentials.secret
         assert secret is not None
         if form.get("remembered") == "1":
             person = self._remembered(cookie)
@@ -538,8 +538,8 @@ class PhoneServer:
         number = form.get("number", "").strip()[:40]
         pin = form.get("pin", "")[:40]
         now = self.kiosk.now()
-        person = self.kiosk.person_by_number(number)
-        blocked = self.kiosk.kiosk_throttle.blocked_until(now)
+        person = self.kiosk.records.person_by_number(number)
+        blocked = self.kiosk.credentials.phone_throttle.blocked_until(now)
         checking = blocked is None and person is not None and bool(pin)
         if checking:
             blocked = await self._pin_turn_taken()
@@ -561,15 +561,17 @@ class PhoneServer:
         if checking:
             assert person is not None
             try:
-                verdict = await asyncio.to_thread(self.kiosk.check_signin_pin, person, pin)
+                verdict = await asyncio.to_thread(
+                    self.kiosk.credentials.check_signin_pin, person, pin, now
+                )
                 if verdict.outcome is access.PinOutcome.WRONG:  # counted before the turn ends
-                    self.kiosk.kiosk_throttle = self.kiosk.kiosk_throttle.failed(now)
+                    self.kiosk.credentials.phone_pin_failed(now)
             except StorageError as error:
                 # The stored PINs cannot be read: nobody signs in by PIN until
                 # that is mended; the kiosk's screen says which file and why.
                 log.warning("sign-in PIN check failed: %s", error.message("en"))
-                if self.kiosk.on_error is not None:
-                    self.kiosk.on_error(error, meeting.id)
+                if self.kiosk.writer.on_error is not None:
+                    self.kiosk.writer.on_error(error, meeting.id)
                 return None, self._refused(
                     self.t("签到暂不可用", "Signing in is not available"),
                     self.t(
@@ -586,7 +588,7 @@ class PhoneServer:
         if verdict is not None and verdict.accepted:
             return person, None
         if verdict is None:
-            self.kiosk.kiosk_throttle = self.kiosk.kiosk_throttle.failed(now)
+            self.kiosk.credentials.phone_pin_failed(now)
         log.info("wrong member number or sign-in PIN")
         if verdict is not None and verdict.outcome is access.PinOutcome.LOCKED_OUT:
             retry = verdict.retry_at
@@ -620,7 +622,7 @@ class PhoneServer:
         async with self._pin_turn:
             while True:
                 now = self.kiosk.now()
-                throttle = self.kiosk.kiosk_throttle
+                throttle = self.kiosk.credentials.phone_throttle
                 blocked = throttle.blocked_until(now)
                 if blocked is not None:
                     return blocked

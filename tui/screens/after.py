@@ -109,7 +109,9 @@ class AfterScreen(MeetingBoundScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="after-status")
-        yield MinutesView(self._minutes(), self.env, names=self.kiosk.name, id="after-minutes")
+        yield MinutesView(
+            self._minutes(), self.env, names=self.kiosk.records.name, id="after-minutes"
+        )
         yield Static("", id="after-message", markup=False)
         yield KeysFooter()
 
@@ -351,7 +353,7 @@ class AfterScreen(MeetingBoundScreen):
         day = env.date(self.kiosk.today())
         done += t(f"。已记录于{day}向党支部汇报,", f". Reported to the branch on {day}; ")
         self._say(done + t("正在保存…", "saving…"))
-        if await self.kiosk.flush():
+        if await self.kiosk.writer.flush():
             self._say(done + t("已保存。", "saved."))
 
     def action_previous(self) -> None:
@@ -381,7 +383,7 @@ class AfterScreen(MeetingBoundScreen):
     async def _confirm_saved(self, done: str) -> None:
         # A failed write is reported by the app (save_failed), which reloads
         # the records and sends RecordsChanged.
-        if await self.kiosk.flush():
+        if await self.kiosk.writer.flush():
             self._say(done + self.env.t("已保存。", " Saved."))
 
     def _neighbour(self, offset: int) -> str | None:

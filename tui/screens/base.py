@@ -28,4 +28,4 @@ class MeetingBoundScreen(Screen[None]):
 
     @property
     def meeting(self) -> Meeting:
-        return self.kiosk.meeting(self.meeting_id)
+        return self.kiosk.records.meeting(self.meeting_id)

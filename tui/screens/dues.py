@@ -165,7 +165,7 @@ class DuesScreen(Screen[None]):
         kiosk, t = self.kiosk, self.env.t
         keep = self.selected.id if self.selected is not None else None
         today = kiosk.today()
-        book = kiosk.dues()
+        book = kiosk.records.dues()
         self.members = list(kiosk.dues_members())
         years = [member_year(book, p.id, self.year, today) for p in self.members]
         owing = sum(1 for y in years if y.unpaid)
@@ -217,7 +217,7 @@ class DuesScreen(Screen[None]):
 
     def _member_text(self, person: Person) -> str:
         t, env, kiosk = self.env.t, self.env, self.kiosk
-        book, today = kiosk.dues(), kiosk.today()
+        book, today = kiosk.records.dues(), kiosk.today()
         year = member_year(book, person.id, self.year, today)
         rates = book.rates_of(person.id)
         lines = [person.name]
@@ -251,7 +251,7 @@ class DuesScreen(Screen[None]):
         lines.append(t(f"交纳记录({len(payments)} 笔):", f"Payments ({len(payments)}):"))
         for payment in reversed(payments):
             covered = months_text(payment.months, env.lang, self.year)
-            who = kiosk.name(payment.collected_by)
+            who = kiosk.records.name(payment.collected_by)
             lines.append(
                 t(
                     f"  {env.date(payment.paid_on)} 交 {covered} {yuan(payment.amount_fen)} 元"
@@ -265,7 +265,7 @@ class DuesScreen(Screen[None]):
     def _check_text(self) -> str:
         """The October dues check (十月:党费政策和党费检查)."""
         t, kiosk = self.env.t, self.kiosk
-        book, today = kiosk.dues(), kiosk.today()
+        book, today = kiosk.records.dues(), kiosk.today()
         report = dues_check(book, self.members, self.year, today)
         through = report.through
         lines = [
@@ -334,7 +334,7 @@ class DuesScreen(Screen[None]):
             return
         t, kiosk = self.env.t, self.kiosk
         today = kiosk.today()
-        suggested = suggested_payment(kiosk.dues(), person.id, self.year, today)
+        suggested = suggested_payment(kiosk.records.dues(), person.id, self.year, today)
         session = kiosk.session
         user = session.user if session is not None else None
         collectors = [(p.name, p.id) for p in self.members]
@@ -376,7 +376,7 @@ class DuesScreen(Screen[None]):
                     f"{typed.paid_on!r} is not a date; type YYYY-MM-DD.",
                 )
             payment = new_payment(
-                kiosk.dues(),
+                kiosk.records.dues(),
                 payment_id=kiosk.new_dues_payment_id(),
                 person_id=person.id,
                 months=months,
@@ -406,7 +406,7 @@ class DuesScreen(Screen[None]):
         t, kiosk = self.env.t, self.kiosk
         current = Month.of(kiosk.today())
         since = current if current.year == self.year else Month(self.year, 1)
-        rate = kiosk.dues().rate_for(person.id, since)
+        rate = kiosk.records.dues().rate_for(person.id, since)
         dialog = RateDialog(
             self.env,
             t(f"月缴纳额:{person.name}", f"Monthly amount: {person.name}"),
@@ -451,7 +451,7 @@ class DuesScreen(Screen[None]):
     async def _confirm_saved(self, done: str) -> None:
         # A failed write is reported by the app (save_failed), which reloads
         # the records and sends RecordsChanged.
-        if await self.kiosk.flush():
+        if await self.kiosk.writer.flush():
             self._say(done + self.env.t("已保存。", " Saved."))
         else:
             self._say(self.env.t("保存失败,见上方提示。", "Not saved: see the message."), True)

@@ -180,7 +180,7 @@ class ElectionScreen(MeetingBoundScreen):
         return el.open_election_of(self.meeting)
 
     def names(self, ids: Sequence[str]) -> str:
-        return self.env.t("、", ", ").join(self.kiosk.name(i) for i in ids)
+        return self.env.t("、", ", ").join(self.kiosk.records.name(i) for i in ids)
 
     def refresh_content(self) -> None:
         t, meeting = self.env.t, self.meeting
@@ -370,7 +370,7 @@ class ElectionScreen(MeetingBoundScreen):
         held = self.held()
         if held is None:
             return
-        candidates = [(self.kiosk.name(c), c) for c in el.round_candidates(held)]
+        candidates = [(self.kiosk.records.name(c), c) for c in el.round_candidates(held)]
         voters = len(el.eligible_voters(self.meeting, self.kiosk.org))
         title = self.env.t(
             f"举手表决 · 第{len(held.rounds) + 1}轮 · 有表决权的到会党员{voters}人",
@@ -422,5 +422,5 @@ class ElectionScreen(MeetingBoundScreen):
     async def _confirm_saved(self, done: str) -> None:
         # A failed write is reported by the app (save_failed), which reloads
         # the records and sends RecordsChanged.
-        if await self.kiosk.flush():
+        if await self.kiosk.writer.flush():
             self.say(done + self.env.t("已保存。", " Saved."))

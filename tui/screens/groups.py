@@ -215,7 +215,7 @@ class GroupsScreen(Screen[None]):
             state = t(f"已撤销 {env.date(group.dissolved_on)}", f"dissolved {group.dissolved_on}")
         return [
             group.name,
-            self.kiosk.name(group.leader_id),
+            self.kiosk.records.name(group.leader_id),
             str(len(org.members_of(group.id))),
             env.date(group.decided_on) if group.decided_on else t("未记录", "not recorded"),
             env.date(group.reported_up_on) if group.reported_up_on else t("未报告", "not yet"),
@@ -323,7 +323,7 @@ class GroupsScreen(Screen[None]):
         table.clear()
         for suggestion in found:
             table.add_row(
-                self.kiosk.name(suggestion.person_id),
+                self.kiosk.records.name(suggestion.person_id),
                 self._group_name(suggestion.from_group_id),
                 self._group_name(suggestion.to_group_id),
                 suggestion.why.text(lang),
@@ -554,9 +554,9 @@ class GroupsScreen(Screen[None]):
                 self.env,
                 t(f"设{person.name}为{group.name}组长", f"{person.name} to lead {group.name}"),
                 t(
-                    f"现任组长:{self.kiosk.name(group.leader_id)}。"
+                    f"现任组长:{self.kiosk.records.name(group.leader_id)}。"
                     "党小组长由本组党员选举产生(L2),在此记录选举结果。",
-                    f"Leader now: {self.kiosk.name(group.leader_id)}. The group's members"
+                    f"Leader now: {self.kiosk.records.name(group.leader_id)}. The group's members"
                     " elect the leader (L2); record the result here.",
                 ),
                 [
@@ -733,11 +733,11 @@ class GroupsScreen(Screen[None]):
             if person is None:
                 return
             changes = person_history(
-                kiosk.org, person.id, kiosk.person_changes(), kiosk.group_changes()
+                kiosk.org, person.id, kiosk.records.person_changes(), kiosk.records.group_changes()
             )
             title = t(f"{person.name}的变更记录", f"History of {person.name}")
         else:
-            changes = list(group_history(group.id, kiosk.group_changes()))
+            changes = list(group_history(group.id, kiosk.records.group_changes()))
             title = t(f"{group.name}的变更记录", f"History of {group.name}")
         rows = []
         for change in changes:
@@ -752,7 +752,7 @@ class GroupsScreen(Screen[None]):
                     old or "—",
                     new or "—",
                     change.reason or "—",
-                    f"{kiosk.name(change.by)} {recorded}".strip(),
+                    f"{kiosk.records.name(change.by)} {recorded}".strip(),
                 ]
             )
         columns = [
@@ -775,12 +775,12 @@ class GroupsScreen(Screen[None]):
         change = await self.app.push_screen_wait(dialog)
         if change is None:
             return
-        failed_before = self.kiosk.last_error
+        failed_before = self.kiosk.writer.last_error
         self.kiosk.save_organisation(change.org, change.history)
         self.refresh_content()
         self._say(t("正在保存…", "Saving…"))
-        if not await self.kiosk.stored(failed_before):
-            self._say(self.kiosk.not_saved("没有保存", "Not saved"), error=True)
+        if not await self.kiosk.writer.stored(failed_before):
+            self._say(self.kiosk.writer.not_saved("没有保存", "Not saved"), error=True)
             return
         what = [
             describe_change(c, self.kiosk.org, lang)[0]

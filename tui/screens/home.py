@@ -131,7 +131,7 @@ class HomeScreen(Screen[None]):
         self.next_meeting.update(self._next_meeting_text(kiosk.current_meeting()))
 
         gid = kiosk.session.group_id if kiosk.session else None
-        found = [f for f in kiosk.findings() if kiosk.finding_group_id(f) == gid]
+        found = [f for f in kiosk.findings() if kiosk.records.group_of(f) == gid]
         self.findings_head.update(
             t(f"本组发现问题:{len(found)} 项", f"What the rules find here: {len(found)}")
         )
@@ -198,7 +198,7 @@ class HomeScreen(Screen[None]):
             table.add_row(
                 env.date(task.due),
                 task.what,
-                self.kiosk.name(task.assignee_id),
+                self.kiosk.records.name(task.assignee_id),
                 _due(task.due, today, t),
             )
         table.display = bool(due)

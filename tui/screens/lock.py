@@ -107,7 +107,7 @@ class PinForm(Vertical):
         super().__init__(id=id)
         self.kiosk = kiosk
         self.choosing = person is None
-        self.people = kiosk.unlockers() if person is None else (person,)
+        self.people = kiosk.credentials.unlockers() if person is None else (person,)
         self._said = ""
         self._check: Worker[_Checked] | None = None
 
@@ -146,7 +146,7 @@ class PinForm(Vertical):
     async def reload(self) -> None:
         """Offer again whoever may unlock now (a PIN was just set)."""
         if self.choosing:
-            self.people = self.kiosk.unlockers()
+            self.people = self.kiosk.credentials.unlockers()
             await self.recompose()
         self._reset_fields()
 
@@ -155,7 +155,7 @@ class PinForm(Vertical):
         still running is forgotten (its wrong PIN still counts). Whoever got
         a PIN meanwhile (the secretary gave a leader one) is offered too."""
         if self.choosing:
-            people = self.kiosk.unlockers()
+            people = self.kiosk.credentials.unlockers()
             if people != self.people:
                 self.people = people
                 self.refresh(recompose=True)
@@ -371,10 +371,10 @@ class LockScreen(Screen[None]):
         pin = await self.app.push_screen_wait(PinDialog(kiosk.env, title, note))
         if pin is None:
             return
-        failed_before = kiosk.last_error
-        kiosk.set_pin(person.id, pin, end_setup=True)
-        if not await kiosk.stored(failed_before):
-            self.form.say(kiosk.not_saved("PIN 没有保存", "The PIN was not saved"))
+        failed_before = kiosk.writer.last_error
+        kiosk.credentials.set_pin(person.id, pin, end_setup=True)
+        if not await kiosk.writer.stored(failed_before):
+            self.form.say(kiosk.writer.not_saved("PIN 没有保存", "The PIN was not saved"))
             return
         await self.form.reload()
         self._show_hint()
@@ -467,7 +467,7 @@ class GroupChoiceScreen(ModalScreen[GroupChoice | None]):
         if group is None:
             name = org.branch.name
             return Option(Content(t(f"{name}党员大会", f"{name} party member congress")))
-        leader = self.kiosk.name(group.leader_id)
+        leader = self.kiosk.records.name(group.leader_id)
         members = len(org.members_of(group.id))
         return Option(
             Content(

@@ -154,7 +154,7 @@ class MeetingScreen(Screen[None]):
 
     @property
     def meeting(self) -> Meeting:
-        return self.kiosk.meeting(self.meeting_id)
+        return self.kiosk.records.meeting(self.meeting_id)
 
     def state(self) -> MeetingState:
         return MeetingState(self.meeting, self.kiosk.org, tuple(self.kiosk.tasks(self.meeting_id)))
@@ -450,12 +450,12 @@ class MeetingScreen(Screen[None]):
         try:
             verdict, changed = self.kiosk.sign_in_badge(token)
         except SigninRefused as refusal:
-            name = self.kiosk.name(refusal.person_id)
+            name = self.kiosk.records.name(refusal.person_id)
             zh, en = BADGE_REFUSALS[refusal.refusal]
             self.say(t(zh, en).format(name=name), error=True)
             return
         if verdict.problem is BadgeProblem.REVOKED:
-            name = self.kiosk.name(verdict.person_id)
+            name = self.kiosk.records.name(verdict.person_id)
             self.say(
                 t(
                     f"{name}的这张胸卡已作废(已补发新卡),请用新卡、手机,或在名单中登记。",
@@ -479,8 +479,8 @@ class MeetingScreen(Screen[None]):
         self.refresh_view()
         self.say(
             t(
-                f"{self.kiosk.name(verdict.person_id)} 刷胸卡签到:{status}。",
-                f"{self.kiosk.name(verdict.person_id)} signed in by badge: {status}.",
+                f"{self.kiosk.records.name(verdict.person_id)} 刷胸卡签到:{status}。",
+                f"{self.kiosk.records.name(verdict.person_id)} signed in by badge: {status}.",
             )
         )
 
@@ -505,8 +505,8 @@ class MeetingScreen(Screen[None]):
         record = self.meeting.attendance_of(person_id)
         label = self.env.t(*ATTENDANCE_LABELS[status])
         title = self.env.t(
-            f"{self.kiosk.name(person_id)} · {label}原因",
-            f"{self.kiosk.name(person_id)} · reason ({label})",
+            f"{self.kiosk.records.name(person_id)} · {label}原因",
+            f"{self.kiosk.records.name(person_id)} · reason ({label})",
         )
         previous = record.reason if record is not None else ""
         self.app.push_screen(
@@ -576,8 +576,8 @@ class MeetingScreen(Screen[None]):
             return
         old = self.meeting.opinions[number]
         body = self.env.t(
-            f"删除{self.kiosk.name(old.speaker_id)}的这条发言?\n\n{old.text}",
-            f"Delete this opinion of {self.kiosk.name(old.speaker_id)}?\n\n{old.text}",
+            f"删除{self.kiosk.records.name(old.speaker_id)}的这条发言?\n\n{old.text}",
+            f"Delete this opinion of {self.kiosk.records.name(old.speaker_id)}?\n\n{old.text}",
         )
         title = self.env.t("删除发言", "Delete an opinion")
         self.app.push_screen(
@@ -645,7 +645,7 @@ class MeetingScreen(Screen[None]):
             return text
         self.kiosk.save_task(task)
         self.refresh_view()
-        who = self.kiosk.name(task.assignee_id)
+        who = self.kiosk.records.name(task.assignee_id)
         self.say(
             t(f"已添加任务:{who} · {task.what}", f"Task added: {who} · {task.what}")
             if editing is None
@@ -676,7 +676,7 @@ class MeetingScreen(Screen[None]):
         if task is None or self.refused(lambda m: flow.can_delete_task(m, task)):
             return
         t = self.env.t
-        who = self.kiosk.name(task.assignee_id)
+        who = self.kiosk.records.name(task.assignee_id)
         body = t(
             f"删除这项会后任务?\n\n{who}:{task.what}(期限 {self.env.date(task.due)})",
             f"Delete this follow-up task?\n\n{who}: {task.what} (due {self.env.date(task.due)})",

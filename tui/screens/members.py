@@ -137,8 +137,8 @@ class MembersScreen(Screen[None]):
         t = self.env.t
         keep = self.selected.id if self.selected is not None else None
         self.rows = self.members()
-        with_pin = sum(1 for r in self.rows if self.kiosk.signin_version(r.person.id))
-        badges = self.kiosk.badge_versions()
+        with_pin = sum(1 for r in self.rows if self.kiosk.credentials.signin_version(r.person.id))
+        badges = self.kiosk.credentials.badge_versions()
         with_badge = sum(1 for r in self.rows if r.person.id in badges)
         where = t("全支部", "whole branch") if self.whole_branch else self.kiosk.group_name()
         total = len(self.rows)
@@ -162,14 +162,14 @@ class MembersScreen(Screen[None]):
 
     def _cells(self, row: MemberRow, badges: dict[str, int]) -> list[str]:
         t, person = self.env.t, row.person
-        pin = self.kiosk.signin_version(person.id)
+        pin = self.kiosk.credentials.signin_version(person.id)
         badge = badges.get(person.id)
         cells = [person.name]
         if self.whole_branch:
             cells.append(row.group_name)
         if not pin:
             pin_text = t("未设置", "not set")
-        elif self.kiosk.signin_pin_is_first(person.id):
+        elif self.kiosk.credentials.signin_pin_is_first(person.id):
             pin_text = t(f"初始·第{pin}版", f"first · v{pin}")
         else:
             pin_text = t(f"已设置·第{pin}版", f"set · v{pin}")
@@ -218,8 +218,8 @@ class MembersScreen(Screen[None]):
         if member is None:
             return
         t = self.env.t
-        if self.kiosk.secret is None:
-            problem = self.kiosk.secret_problem
+        if self.kiosk.credentials.secret is None:
+            problem = self.kiosk.credentials.secret_problem
             why = problem.message(self.env.lang) if problem is not None else ""
             self._say(
                 t(
@@ -229,7 +229,7 @@ class MembersScreen(Screen[None]):
                 error=True,
             )
             return
-        version = self.kiosk.badge_versions().get(member.id)
+        version = self.kiosk.credentials.badge_versions().get(member.id)
         if version is not None and self._reissue_pending != member.id:
             # Reissuing revokes a badge that works: ask once more.
             self._reissue_pending = member.id
@@ -253,7 +253,7 @@ class MembersScreen(Screen[None]):
     async def set_pin(self, member: Person) -> None:
         """Ask for the new PIN; store it; say so only once it is on disk."""
         t, name = self.env.t, member.name
-        version = self.kiosk.signin_version(member.id)
+        version = self.kiosk.credentials.signin_version(member.id)
         if version is None:
             note = t(
                 f"{name} 还没有签到 PIN。请本人在此输入两次初始 PIN(他人看不到),"
@@ -273,11 +273,11 @@ class MembersScreen(Screen[None]):
         pin = await self.app.push_screen_wait(PinDialog(self.env, title, note))
         if pin is None:
             return
-        failed_before = self.kiosk.last_error
-        version = self.kiosk.set_signin_pin(member.id, pin)
+        failed_before = self.kiosk.writer.last_error
+        version = self.kiosk.credentials.set_signin_pin(member.id, pin)
         self.refresh_content()
         self._say(t("正在保存…", "Saving…"))
-        if await self.kiosk.stored(failed_before):
+        if await self.kiosk.writer.stored(failed_before):
             self._say(
                 t(
                     f"已保存:{member.name} 的签到 PIN 已设置(第{version}版)。"
@@ -287,7 +287,7 @@ class MembersScreen(Screen[None]):
                 )
             )
         else:
-            what = self.kiosk.not_saved("签到 PIN 没有保存", "The sign-in PIN was not saved")
+            what = self.kiosk.writer.not_saved("签到 PIN 没有保存", "The sign-in PIN was not saved")
             self._say(what, error=True)
 
     @work(exclusive=True, group="members-badge", exit_on_error=False)
@@ -295,15 +295,15 @@ class MembersScreen(Screen[None]):
         """Issue (or reissue) the member's badge; once that is on disk, write
         their printable sheet."""
         t = self.env.t
-        secret = self.kiosk.secret
+        secret = self.kiosk.credentials.secret
         if secret is None:
             return
-        failed_before = self.kiosk.last_error
-        version = self.kiosk.issue_badges([member.id], reissue=True)[member.id]
+        failed_before = self.kiosk.writer.last_error
+        version = self.kiosk.credentials.issue_badges([member.id], reissue=True)[member.id]
         self.refresh_content()
         self._say(t("正在制作胸卡…", "Making the badge…"))
-        if not await self.kiosk.stored(failed_before):
-            self._say(self.kiosk.not_saved("胸卡没有制作", "No badge was made"), error=True)
+        if not await self.kiosk.writer.stored(failed_before):
+            self._say(self.kiosk.writer.not_saved("胸卡没有制作", "No badge was made"), error=True)
             return
         org, lang, today = self.kiosk.org, self.env.lang, self.kiosk.today()
         path = badge_sheet_path(self.env.data_dir, member.id, version)

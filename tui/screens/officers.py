@@ -125,7 +125,7 @@ class OfficersScreen(Screen[None]):
             key=lambda p: (not access.may_unlock(p, org), order.get(p.group_id or "", len(order))),
         )
         self.rows = [OfficerRow(p, names.get(p.group_id or "", "—")) for p in people]
-        holders = self.kiosk.pin_holders()
+        holders = self.kiosk.credentials.pin_holders()
         unlockers = [p for p in people if access.may_unlock(p, org)]
         without = [p.name for p in unlockers if p.id not in holders]
         missing = (
@@ -207,7 +207,7 @@ class OfficersScreen(Screen[None]):
     async def ask_pin(self, person: Person) -> bool:
         """Ask for the PIN (typed by its owner); say "saved" once on disk."""
         t = self.env.t
-        has = person.id in self.kiosk.pin_holders()
+        has = person.id in self.kiosk.credentials.pin_holders()
         note = (
             t(
                 f"{person.name}已有 PIN(忘记时在此重设):新的 PIN 立即生效,旧 PIN 失效。"
@@ -227,11 +227,13 @@ class OfficersScreen(Screen[None]):
         pin = await self.app.push_screen_wait(PinDialog(self.env, title, note))
         if pin is None:
             return False
-        failed_before = self.kiosk.last_error
-        self.kiosk.set_pin(person.id, pin)
+        failed_before = self.kiosk.writer.last_error
+        self.kiosk.credentials.set_pin(person.id, pin)
         self._say(t("正在保存…", "Saving…"))
-        if not await self.kiosk.stored(failed_before):
-            self._say(self.kiosk.not_saved("PIN 没有保存", "The PIN was not saved"), error=True)
+        if not await self.kiosk.writer.stored(failed_before):
+            self._say(
+                self.kiosk.writer.not_saved("PIN 没有保存", "The PIN was not saved"), error=True
+            )
             return False
         self.refresh_content()
         self._say(
@@ -296,17 +298,17 @@ class OfficersScreen(Screen[None]):
         change = await self.app.push_screen_wait(dialog)
         if change is None:
             return
-        failed_before = self.kiosk.last_error
+        failed_before = self.kiosk.writer.last_error
         self.kiosk.save_organisation(change.org, change.history)
         self._say(t("正在保存…", "Saving…"))
-        if not await self.kiosk.stored(failed_before):
-            self._say(self.kiosk.not_saved("没有保存", "Not saved"), error=True)
+        if not await self.kiosk.writer.stored(failed_before):
+            self._say(self.kiosk.writer.not_saved("没有保存", "Not saved"), error=True)
             return
         self.refresh_content()
         notes = " ".join(n.text(lang) for n in change.notes)
         self._say(t(f"已保存。{notes}", f"Saved. {notes}".strip()))
         after = change.org.person(person.id)
-        holders = self.kiosk.pin_holders()
+        holders = self.kiosk.credentials.pin_holders()
         if after is not None and access.may_unlock(after, change.org) and person.id not in holders:
             # The new holder of the seat gets their PIN now, while someone who
             # may give it is still unlocked.

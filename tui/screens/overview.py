@@ -111,7 +111,7 @@ class OverviewScreen(Screen[None]):
             )
         )
         counts: Counter[tuple[str | None, Severity]] = Counter(
-            (kiosk.finding_group_id(f), f.severity) for f in findings
+            (kiosk.records.group_of(f), f.severity) for f in findings
         )
         table = self.groups_table
         keep = table.cursor_row
@@ -120,7 +120,7 @@ class OverviewScreen(Screen[None]):
         for group in org.active_groups:
             table.add_row(
                 group.name,
-                kiosk.name(group.leader_id),
+                kiosk.records.name(group.leader_id),
                 str(len(org.members_of(group.id))),
                 *(str(counts[(group.id, s)]) for s in Severity),
             )
@@ -132,7 +132,7 @@ class OverviewScreen(Screen[None]):
         self.congress_table.display = not self.group_ids
         if not self.group_ids:
             self._show_congresses()
-        shown = [f for f in findings if self.only_group in (None, kiosk.finding_group_id(f))]
+        shown = [f for f in findings if self.only_group in (None, kiosk.records.group_of(f))]
         if self.only_group is not None:
             name = self._name_of_group(self.only_group)
             scope = t(
@@ -162,7 +162,7 @@ class OverviewScreen(Screen[None]):
         t = self.env.t
         congresses = [
             m
-            for m in self.kiosk.meetings_all()
+            for m in self.kiosk.records.meetings_all()
             if m.group_id is None and m.kind is MeetingKind.MEMBER_CONGRESS
         ]
         today = self.kiosk.today()
@@ -227,7 +227,7 @@ class OverviewScreen(Screen[None]):
         self.app.open_screen("groups", group_id)
 
     def _group_name(self, finding: Finding) -> str:
-        gid = self.kiosk.finding_group_id(finding)
+        gid = self.kiosk.records.group_of(finding)
         group = self.kiosk.org.group(gid) if gid is not None else None
         return group.name if group is not None else self.env.t("支部", "branch")
 

@@ -70,7 +70,7 @@ class SetupCodeScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         t = self.kiosk.env.t
-        expires = self.kiosk.setup_code_expires()
+        expires = self.kiosk.credentials.setup_code_expires(self.kiosk.now())
         if expires is None:
             state = t(
                 "现在没有有效的设置码:请先在本机终端运行 xiaozu init(设置码7天内有效,只能用一次)。",
@@ -116,7 +116,7 @@ class SetupCodeScreen(ModalScreen[bool]):
 
     @work(thread=True, exit_on_error=False, name="setup-check", description="set-up code")
     def _verify(self, typed: str) -> _Verdict:
-        return _Verdict(self.kiosk.check_setup_code(typed))
+        return _Verdict(self.kiosk.credentials.check_setup_code(typed, self.kiosk.now()))
 
     @on(Worker.StateChanged)
     def _verified(self, event: Worker.StateChanged) -> None:
@@ -174,7 +174,7 @@ class AdminChoiceScreen(ModalScreen[Person | None]):
 
     def compose(self) -> ComposeResult:
         t = self.kiosk.env.t
-        holders = self.kiosk.pin_holders()
+        holders = self.kiosk.credentials.pin_holders()
         with Vertical(id="setup-box"):
             yield Static(
                 t("投入使用 · 选择您的姓名", "Put into service · your name"), id="setup-title"

@@ -114,7 +114,7 @@ class SigninCodeScreen(ModalScreen[None]):
     @on(RecordsChanged)
     def update_count(self) -> None:
         t = self.kiosk.env.t
-        meeting = self.kiosk.meeting(self.meeting_id)
+        meeting = self.kiosk.records.meeting(self.meeting_id)
         expected = flow.expected_attendees(meeting, self.kiosk.org)
         came = [
             p.name

@@ -196,8 +196,8 @@ class TasksScreen(Screen[None]):
         ]
 
     def _who(self, task: FollowUpTask) -> str:
-        name = self.kiosk.name(task.assignee_id)
-        person = self.kiosk.person(task.assignee_id)
+        name = self.kiosk.records.name(task.assignee_id)
+        person = self.kiosk.records.person(task.assignee_id)
         if person is None or not person.branch_role.on_committee:
             return name
         role = self.env.t(*ROLE[person.branch_role])
@@ -205,7 +205,7 @@ class TasksScreen(Screen[None]):
 
     def _meeting_day(self, task: FollowUpTask) -> str:
         try:
-            meeting = self.kiosk.meeting(task.meeting_id)
+            meeting = self.kiosk.records.meeting(task.meeting_id)
         except KeyError:
             return "—"
         return self.env.date(meeting.held_on)
@@ -349,5 +349,5 @@ class TasksScreen(Screen[None]):
     async def _confirm_saved(self, done: str) -> None:
         # A failed write is reported by the app (save_failed), which reloads
         # the records and sends RecordsChanged.
-        if await self.kiosk.flush():
+        if await self.kiosk.writer.flush():
             self._say(done + self.env.t("已保存。", " Saved."))

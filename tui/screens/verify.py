@@ -77,7 +77,7 @@ class VerifyScreen(Screen[None]):
     @work(group="verify", exclusive=True, exit_on_error=False)
     async def _verify(self) -> None:
         # What this kiosk wrote must be on the disk before the disk is read.
-        await self.kiosk.flush()
+        await self.kiosk.writer.flush()
         self._read_and_verify()
 
     @work(thread=True, group="verify-read", exclusive=True, exit_on_error=False, name="verify")

@@ -162,7 +162,7 @@ class YearScreen(Screen[None]):
 
     def refresh_content(self) -> None:
         t, kiosk = self.env.t, self.kiosk
-        records = kiosk.records()
+        records = kiosk.records.branch_records()
         if self.group_id is None:
             self.plan, self.statuses = None, ()
             self.title_line.update(
@@ -308,7 +308,7 @@ class YearScreen(Screen[None]):
 
     def _meeting(self, meeting_id: str) -> Meeting | None:
         try:
-            return self.kiosk.meeting(meeting_id)
+            return self.kiosk.records.meeting(meeting_id)
         except KeyError:
             return None
 
@@ -342,7 +342,7 @@ class YearScreen(Screen[None]):
         status = self.statuses[month - 1]
         sep = ": " if self.env.lang == "en" else ":"
         lines = [Paragraph(Text(f"{t(f'{month}月', f'Month {month}')}{sep}{self._topic(month)}"))]
-        taken = annual_plan.taken_up_by(self.kiosk.records(), self.plan, month)
+        taken = annual_plan.taken_up_by(self.kiosk.records.branch_records(), self.plan, month)
         if taken is not None and (status.meeting is None or taken.id != status.meeting.id):
             lines.append(
                 Paragraph(
@@ -429,7 +429,7 @@ class YearScreen(Screen[None]):
         if month is None or plan is None:
             return
         t = self.env.t
-        fixed = annual_plan.topic_fixed_by(self.kiosk.records(), plan, month)
+        fixed = annual_plan.topic_fixed_by(self.kiosk.records.branch_records(), plan, month)
         if fixed is not None:
             self._say(
                 t(
@@ -455,7 +455,9 @@ class YearScreen(Screen[None]):
         if text is None or self.plan is None or self.group_id is None:
             return
         try:
-            plan = annual_plan.edit_topic(self.kiosk.records(), self.plan, month, text)
+            plan = annual_plan.edit_topic(
+                self.kiosk.records.branch_records(), self.plan, month, text
+            )
         except FlowError as error:
             self._say(f"{error.rule}: {error.message(self.env.lang)}", error=True)
             return
@@ -467,7 +469,7 @@ class YearScreen(Screen[None]):
         if plan is None:
             return
         try:
-            decided = annual_plan.record_decision(self.kiosk.records(), plan)
+            decided = annual_plan.record_decision(self.kiosk.records.branch_records(), plan)
         except FlowError as error:
             self._say(f"{error.rule}: {error.message(self.env.lang)}", error=True)
             return
@@ -488,7 +490,7 @@ class YearScreen(Screen[None]):
     async def _confirm_saved(self, done: str) -> None:
         # A failed write is reported by the app (save_failed), which reloads
         # the records and sends RecordsChanged.
-        if await self.kiosk.flush():
+        if await self.kiosk.writer.flush():
             self._say(done + self.env.t("已保存。", " Saved."))
         else:
             self._say(self.env.t("没有保存:写入失败。", "Not saved: the write failed."), error=True)

@@ -96,8 +96,11 @@ class SigninCode(Vertical):
         t = self.env.t
         server = getattr(self.app, "phone", None)
         url, why = "", ""
-        if self.kiosk.secret is None and self.kiosk.secret_problem is not None:
-            problem = self.kiosk.secret_problem.message(self.env.lang)
+        if (
+            self.kiosk.credentials.secret is None
+            and self.kiosk.credentials.secret_problem is not None
+        ):
+            problem = self.kiosk.credentials.secret_problem.message(self.env.lang)
             why = t("手机签到不可用:", "Phone sign-in is off: ") + problem
         elif self.env.phone_port is None:
             why = t(

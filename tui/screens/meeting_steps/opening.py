@@ -140,7 +140,7 @@ class OpeningStep(StepPanel):
         kiosk = getattr(self.app, "kiosk", None)
         line = self.query_one("#opening-dues", Static)
         if isinstance(kiosk, Kiosk):
-            text = arrears_line(kiosk.dues(), expected, kiosk.today(), self.env)
+            text = arrears_line(kiosk.records.dues(), expected, kiosk.today(), self.env)
         else:
             text = ""
         line.update(text)
