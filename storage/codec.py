@@ -1,10 +1,10 @@
-"""The frozen domain dataclasses as JSON documents, and back.
+"""The frozen domain dataclasses as JSON documents, and back, by msgspec.
 
 Strict on the way in: a document that does not fit (missing field, wrong
 type, unknown value, extra field) becomes a :class:`DataFileError` naming the
-file and the field, e.g. ``meeting.attendance[0].status: invalid value for
-type, expected AttendanceStatus``. Nothing is coerced: ``"3"`` is not an int
-and a string is not a tuple of characters.
+file and the field, e.g. ``meeting.attendance[0].status: invalid value
+'maybe', expected AttendanceStatus``. Nothing is coerced: ``"3"`` is not an
+int, ``true`` is not 1 and a string is not a tuple of characters.
 
 * ``datetime``: ISO 8601 with its UTC offset. Naive datetimes are refused both
   ways. (The offset is kept, not the zone's name: ``Asia/Shanghai`` comes back
@@ -13,496 +13,279 @@ and a string is not a tuple of characters.
 * ``StrEnum`` members: their string value.
 * tuples: JSON arrays.
 
-Two readers, one meaning. Every document is read first by :class:`FastReader`:
-one function per class, generated once (as ``dataclasses`` and ``cattrs``
-generate theirs), with the strict hooks below and no detailed validation; it
-raises at the first problem. Only then is ``cattrs`` imported, whose
-converter (:func:`make_converter`) reads the document again and names what is
-wrong. Both refuse the same documents (a hypothesis test holds the fast one
-to never accepting what ``cattrs`` refuses, and to reading what it reads
-alike). Writing (:func:`unstructure`) is generated the same way and gives
-what ``cattrs`` gives (tested). ``cattrs`` and ``attrs`` stay out of the
-kiosk's memory until a damaged file needs explaining: 1.6 MiB, and ten years
-of meetings load faster than through ``cattrs``'s own fast path (issue 7).
+``msgspec.convert`` does the reading: types, enums, dates, tuples and the
+classes' own checks (``__post_init__``), in C, naming the path of what does
+not fit. It is lenient in two ways a dataclass cannot switch off, so one
+small walk over the document (:func:`_misfit`) adds them: a key that is not a
+field is refused (msgspec ignores it), and so is a moment without a UTC
+offset (msgspec reads it as a naive datetime).
+
+Writing (:func:`unstructure`) is ``msgspec.to_builtins`` with moments and days
+written by Python's ``isoformat`` (as every file so far was written: UTC as
+``+00:00``, where msgspec would write ``Z``), then read back as its class, so
+nothing is written that would not read back as the same class.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import operator
-import sys
+import re
 from collections.abc import Callable
-from datetime import date, datetime, tzinfo
-from enum import Enum, StrEnum
+from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 from types import NoneType, UnionType
-from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+
+import msgspec
 
 from storage.errors import DataFileError, DataFileProblem
-
-if TYPE_CHECKING:
-    import cattrs
 
 T = TypeVar("T")
 
 
-def _structure_datetime(value: Any, _type: Any) -> datetime:
-    if not isinstance(value, str):
-        raise TypeError(f"expected ISO 8601 text, got {type(value).__name__}")
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{value!r} has no UTC offset")
-    return moment
-
-
-def _unstructure_datetime(moment: datetime) -> str:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"refusing to store a naive datetime ({moment.isoformat()})")
-    return moment.isoformat()
-
-
-def _structure_date(value: Any, _type: Any) -> date:
-    if not isinstance(value, str):
-        raise TypeError(f"expected ISO 8601 text, got {type(value).__name__}")
-    return date.fromisoformat(value)
-
-
-def _unstructure_date(day: date) -> str:
-    if isinstance(day, datetime):
-        raise TypeError(f"a datetime ({day.isoformat()}) where a date belongs")
-    return day.isoformat()
-
-
-def _structure_enum(value: Any, enum_type: Any) -> Enum:
-    if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
-    member: Enum = enum_type(value)
-    return member
-
-
-def _strict(kind: type[Any]) -> Any:
-    def structure(value: Any, _type: Any) -> Any:
-        if type(value) is not kind:
-            raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
-        return value
-
-    return structure
-
-
-def _is_homogeneous_tuple(type_: Any) -> bool:
-    args = get_args(type_)
-    return get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
-
-
-def make_converter() -> cattrs.Converter:
-    """The detailed converter: it reads what the fast reader reads, and
-    names the field where a document does not fit."""
-    import cattrs
-
-    converter = cattrs.Converter(forbid_extra_keys=True)
-    converter.register_structure_hook(datetime, _structure_datetime)
-    converter.register_unstructure_hook(datetime, _unstructure_datetime)
-    converter.register_structure_hook(date, _structure_date)
-    converter.register_unstructure_hook(date, _unstructure_date)
-    # StrEnum is a str: register it by name so the str hooks below do not win.
-    for enum_type in (StrEnum, Enum):
-        converter.register_structure_hook(enum_type, _structure_enum)
-        converter.register_unstructure_hook(enum_type, lambda member: member.value)
-    for kind in (str, int, bool):
-        converter.register_structure_hook(kind, _strict(kind))
-
-    def tuple_hook(type_: Any) -> Any:
-        as_list: Any = list[get_args(type_)[0]]  # type: ignore[misc]
-
-        def structure(value: Any, _type: Any) -> tuple[Any, ...]:
-            if not isinstance(value, list):
-                raise TypeError(f"expected a list, got {type(value).__name__}")
-            return tuple(converter.structure(value, as_list))
-
-        return structure
-
-    converter.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
-    return converter
-
-
-@functools.cache
-def _detailed_converter() -> cattrs.Converter:
-    """The detailed converter, made when a document first needs explaining."""
-    return make_converter()
-
-
-# Ten years of records hold a hundred thousand short texts, numbers, dates
-# and moments, most of them repeated (member ids, amounts, months, days): the
-# fast converter hands out one shared object for equal texts, numbers, dates
-# and months (and tuples of months), which keeps the kiosk's memory down. All
-# of them are immutable, so sharing is safe; nothing mutable is ever shared.
-_SHARED_TEXT_LENGTH = 40
-_SHARED_MAX = 100_000  # entries per cache: a bound, never reached by real data
-_dates: dict[str, date] = {}
-_zones: dict[tzinfo, tzinfo] = {}  # one per UTC offset
-_moments: dict[str, datetime] = {}  # those of the record being read
-_ints: dict[int, int] = {}
-_values: dict[tuple[Any, ...], Any] = {}  # (class, field values) -> the one object
-_value_tuples: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-
-
-def _shared(cache: dict[Any, T], key: Any, value: T) -> T:
-    """The one object kept for ``key``: ``value`` if it is the first (kept
-    while the cache has room), else the one kept before."""
-    found = cache.get(key)
-    if found is not None:
-        return found
-    if len(cache) < _SHARED_MAX:
-        cache[key] = value
-    return value
-
-
-def _structure_int_fast(value: Any, _type: Any) -> int:
-    if type(value) is not int:
-        raise TypeError(f"expected int, got {type(value).__name__}")
-    return _shared(_ints, value, value)
-
-
-def _int_fields(type_: Any) -> tuple[str, ...] | None:
-    """The field names of a frozen dataclass whose every field is an ``int``
-    (a value such as ``rules.dues.Month``), else None."""
-    if not (isinstance(type_, type) and dataclasses.is_dataclass(type_)):
-        return None
-    params = getattr(type_, "__dataclass_params__", None)
-    if params is None or not params.frozen:
-        return None
-    try:
-        hints = get_type_hints(type_)
-    except Exception:
-        return None
-    names = tuple(field.name for field in dataclasses.fields(type_))
-    if not names or any(hints.get(name) is not int for name in names):
-        return None
-    return names
-
-
-def _structure_str_fast(value: Any, _type: Any) -> str:
-    if type(value) is not str:
-        raise TypeError(f"expected str, got {type(value).__name__}")
-    return sys.intern(value) if len(value) <= _SHARED_TEXT_LENGTH else value
-
-
-def _structure_date_fast(value: Any, _type: Any) -> date:
-    day = _dates.get(value) if type(value) is str else None
-    if day is None:
-        day = _shared(_dates, value, _structure_date(value, _type))
-    return day
-
-
-def _structure_datetime_fast(value: Any, _type: Any) -> datetime:
-    # The same moment often comes back within a record (a meeting starts at
-    # its planned time, leave is marked at one time for several members):
-    # one object for equal texts, within the record being read (``structure``
-    # forgets them after each). By text, never by equality: equal moments
-    # with different offsets are different values here.
-    moment = _moments.get(value) if type(value) is str else None
-    if moment is None:
-        moment = _moments[value] = _read_moment(value)
-    return moment
-
-
-def _read_moment(value: Any) -> datetime:
-    if type(value) is not str:
-        raise TypeError("not text")
-    moment = datetime.fromisoformat(value)
-    # fromisoformat gives a fixed ``timezone`` or none, and a timezone always
-    # has an offset: the detailed hook's utcoffset() test is not needed here.
-    zone = moment.tzinfo
-    if zone is None:
-        raise ValueError("no UTC offset")
-    # Each moment read comes with its own timezone object (and its offset's
-    # timedelta): 80 bytes, 2 MiB over ten years. One per offset is kept
-    # instead (equal timezones are interchangeable: same offset, no name).
-    # ``combine`` is the quick way to put it in (``replace(tzinfo=...)``
-    # takes twice as long).
-    shared = _shared(_zones, zone, zone)
-    return moment if shared is zone else datetime.combine(moment, moment.time(), shared)
-
-
-def _structure_enum_fast(value: Any, enum_type: Any) -> Enum:
-    # Only text that is a member's value; anything else (which the detailed
-    # hook may refuse or accept) goes to the detailed converter.
-    member: Enum | None = enum_type._value2member_map_.get(value) if type(value) is str else None
-    if member is None:
-        raise ValueError(f"not a {enum_type.__name__}")
-    return member
-
-
-def _optional_of(type_: Any) -> Any:
-    """``X`` for ``X | None``, else None."""
-    if get_origin(type_) not in (Union, UnionType):
-        return None
-    args = get_args(type_)
-    if len(args) != 2 or NoneType not in args:
-        return None
-    return args[0] if args[1] is NoneType else args[1]
-
-
-Hook = Callable[[Any, Any], Any]
-
-
-class FastReader:
-    """Reads a JSON value as a domain type: one hook per type, made once.
-    It accepts exactly what :func:`make_converter`'s converter accepts (the
-    same strict hooks) and returns equal objects, but raises at the first
-    problem without saying much: :func:`structure` then asks ``cattrs``."""
-
-    def __init__(self) -> None:
-        self._hooks: dict[Any, Hook] = {}
-
-    def structure(self, value: Any, type_: Any) -> Any:
-        return self.hook(type_)(value, type_)
-
-    def hook(self, type_: Any) -> Hook:
-        found = self._hooks.get(type_)
-        if found is None:
-            found = self._hooks[type_] = self._make(type_)
-        return found
-
-    def _make(self, type_: Any) -> Hook:
-        simple: dict[Any, Hook] = {
-            str: _structure_str_fast,
-            int: _structure_int_fast,
-            bool: _strict(bool),
-            date: _structure_date_fast,
-            datetime: _structure_datetime_fast,
-        }
-        if type_ in simple:
-            return simple[type_]
-        if isinstance(type_, type) and issubclass(type_, Enum):
-            return _structure_enum_fast
-        inner = _optional_of(type_)
-        if inner is not None:
-            return self._optional(inner)
-        if _is_homogeneous_tuple(type_):
-            return self._tuple(get_args(type_)[0])
-        if _int_fields(type_) is not None:
-            return self._value(type_)
-        if isinstance(type_, type) and dataclasses.is_dataclass(type_):
-            return _generate_reader(type_, self.hook)
-        raise TypeError(f"no reader for {type_!r}")
-
-    def _optional(self, inner_type: Any) -> Hook:
-        inner = self.hook(inner_type)
-
-        def structure(value: Any, _type: Any) -> Any:
-            return None if value is None else inner(value, inner_type)
-
-        return structure
-
-    def _tuple(self, item_type: Any) -> Hook:
-        item = self.hook(item_type)
-
-        def structure(value: Any, _type: Any) -> tuple[Any, ...]:
-            if type(value) is not list:
-                raise TypeError(f"expected a list, got {type(value).__name__}")
-            return tuple([item(element, item_type) for element in value])
-
-        def structure_shared(value: Any, _type: Any) -> tuple[Any, ...]:
-            # Tuples of shared values (a payment's months): one per value.
-            found = structure(value, _type)
-            return _shared(_value_tuples, found, found)
-
-        return structure_shared if _int_fields(item_type) is not None else structure
-
-    def _value(self, type_: Any) -> Hook:
-        """One shared object per value of a frozen all-int dataclass: read
-        as any dataclass the first time, then found by its field values
-        (exact ints only: ``True`` and ``1.0`` are not ``1`` here)."""
-        names = _int_fields(type_)
-        assert names is not None
-        generated = _generate_reader(type_, self.hook)
-        get_names = operator.itemgetter(*names) if len(names) > 1 else None
-        count = len(names)
-
-        def structure(value: Any, _type: Any) -> Any:
-            if type(value) is dict and len(value) == count:
-                try:
-                    key = get_names(value) if get_names is not None else (value[names[0]],)
-                except KeyError:
-                    key = None
-                if key is not None and all(type(part) is int for part in key):
-                    cache_key = (type_, *key)
-                    shared = _values.get(cache_key)
-                    if shared is None:
-                        shared = _shared(_values, cache_key, generated(value, type_))
-                    return shared
-            return generated(value, type_)
-
-        return structure
-
-
-def _generate(name: str, lines: list[str], namespace: dict[str, Any]) -> Any:
-    """The function ``name`` defined by ``lines``, its globals ``namespace``."""
-    exec("\n".join(lines), namespace)
-    return namespace[name]
-
-
-def _generate_reader(cls: type[Any], hook_of: Callable[[Any], Hook]) -> Hook:
-    """A function reading a dict as ``cls``: a dict with no key that is not
-    a field, every field without a default present, each field read by its
-    type's hook; a field with a default may be left out.
-
-    Texts, flags and enum members are checked in the function itself, as
-    their hooks check them (``_structure_str_fast``, ``_strict(bool)``,
-    ``_structure_enum_fast``): ten years of records hold some 160,000 of
-    them, and a call per value was a fifth of the time to read them."""
-    hints = get_type_hints(cls)
-    fields = [field for field in dataclasses.fields(cls) if field.init]
-    namespace: dict[str, Any] = {
-        "cls": cls,
-        "names": frozenset(f.name for f in fields),
-        "intern": sys.intern,
-        "SHORT": _SHARED_TEXT_LENGTH,
-        "MISSING": dataclasses.MISSING,
-    }
-    lines = [
-        "def read(o, _type):",
-        "    if type(o) is not dict:",
-        "        raise TypeError('expected an object')",
-        "    if not names.issuperset(o):",
-        "        raise ValueError('a field that is not one')",
-    ]
-    for index, field in enumerate(fields):
-        type_, value = hints[field.name], f"v{index}"
-        default: str | None = None  # how a left-out field is filled in
-        if field.default is not dataclasses.MISSING:
-            namespace[f"d{index}"], default = field.default, f"d{index}"
-        elif field.default_factory is not dataclasses.MISSING:
-            namespace[f"d{index}"], default = field.default_factory, f"d{index}()"
-        if default is None:
-            lines.append(f"    {value} = o[{field.name!r}]")
-            indent = "    "
-        else:
-            lines.append(f"    {value} = o.get({field.name!r}, MISSING)")
-            lines.append(f"    if {value} is MISSING:")
-            lines.append(f"        {value} = {default}")
-            lines.append("    else:")
-            indent = "        "
-        if type_ is str:
-            lines.append(f"{indent}if type({value}) is not str:")
-            lines.append(f"{indent}    raise TypeError('expected str')")
-            # A record's own id is never shared (no other record has it), so
-            # it stays out of the interpreter's table of shared texts, which
-            # would grow by ten thousand entries for ten years of dues.
-            if field.name != "id":
-                lines.append(f"{indent}if len({value}) <= SHORT:")
-                lines.append(f"{indent}    {value} = intern({value})")
-        elif type_ is bool:
-            lines.append(f"{indent}if type({value}) is not bool:")
-            lines.append(f"{indent}    raise TypeError('expected bool')")
-        elif isinstance(type_, type) and issubclass(type_, Enum):
-            namespace[f"m{index}"] = type_._value2member_map_
-            lines.append(f"{indent}if type({value}) is not str:")
-            lines.append(f"{indent}    raise TypeError('expected text')")
-            lines.append(f"{indent}{value} = m{index}.get({value})")
-            lines.append(f"{indent}if {value} is None:")
-            lines.append(f"{indent}    raise ValueError('not a member')")
-        else:
-            namespace[f"h{index}"], namespace[f"t{index}"] = hook_of(type_), type_
-            lines.append(f"{indent}{value} = h{index}({value}, t{index})")
-    arguments = ", ".join(f"{field.name}=v{index}" for index, field in enumerate(fields))
-    lines.append(f"    return cls({arguments})")
-    return _generate("read", lines, namespace)  # type: ignore[no-any-return]
-
-
-_fast = FastReader()
-
-
-# -- writing ---------------------------------------------------------------
-
-Writer = Callable[[Any], Any]
-_writers: dict[Any, Writer] = {}
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _enum_value(member: Enum) -> Any:
-    return member.value
-
-
-def _writer(type_: Any) -> Writer:
-    """How a value of ``type_`` is written (as ``cattrs`` writes it)."""
-    found = _writers.get(type_)
-    if found is not None:
-        return found
-    if type_ in (str, int, bool):
-        found = _same
-    elif type_ is datetime:
-        found = _unstructure_datetime
-    elif type_ is date:
-        found = _unstructure_date
-    elif isinstance(type_, type) and issubclass(type_, Enum):
-        found = _enum_value
-    elif (inner_type := _optional_of(type_)) is not None:
-        inner = _writer(inner_type)
-        found = lambda value: None if value is None else inner(value)  # noqa: E731
-    elif _is_homogeneous_tuple(type_):
-        item = _writer(get_args(type_)[0])
-        found = lambda values: [item(value) for value in values]  # noqa: E731
-    elif isinstance(type_, type) and dataclasses.is_dataclass(type_):
-        found = _generate_writer(type_)
-    else:
-        raise TypeError(f"no writer for {type_!r}")
-    _writers[type_] = found
-    return found
-
-
-def _generate_writer(cls: type[Any]) -> Writer:
-    hints = get_type_hints(cls)
-    namespace: dict[str, Any] = {}
-    lines = ["def write(obj):", "    return {"]
-    for index, field in enumerate(dataclasses.fields(cls)):
-        namespace[f"w{index}"] = _writer(hints[field.name])
-        lines.append(f"        {field.name!r}: w{index}(obj.{field.name}),")
-    lines.append("    }")
-    return _generate("write", lines, namespace)  # type: ignore[no-any-return]
-
-
-def unstructure(obj: Any) -> dict[str, Any]:
-    """A domain dataclass as a JSON-ready dict."""
-    document: dict[str, Any] = _writer(type(obj))(obj)
-    return document
-
-
-def unstructure_as(value: Any, type_: Any) -> Any:
-    """``value`` of ``type_`` (a date, say) as it is written in a document."""
-    return _writer(type_)(value)
-
-
-def _describe(exc: BaseException, type_: type[Any] | None) -> str:
-    from cattrs.v import format_exception
-
-    text = format_exception(exc, type_)
-    own = str(exc.args[0]) if isinstance(exc, ValueError | TypeError) and exc.args else ""
-    return f"{text} ({own})" if own and own not in text else text
+# -- reading ---------------------------------------------------------------
 
 
 def structure(document: Any, cls: type[T], *, where: Path | str, label: str) -> T:
     """``document`` as a ``cls``; a :class:`DataFileError` naming ``where`` and
     the field (``label`` is the document's place, e.g. ``people[3]``)."""
     try:
-        found: T = _fast.hook(cls)(document, cls)
-        return found
-    except Exception:  # the detailed converter below says what is wrong
-        pass
-    finally:
-        _moments.clear()
-    import cattrs
+        found: T = _convert(document, cls)
+    except msgspec.ValidationError as exc:
+        raise DataFileError(DataFileProblem.INVALID, where, _explain(exc, cls, label)) from exc
+    check = _checker(cls)  # type: ignore[arg-type]  # (every type read is hashable)
+    if check is not None:
+        try:
+            check(document)
+        except _Misfit as misfit:
+            detail = f"{label}{''.join(reversed(misfit.steps))}: {misfit.text}"
+            raise DataFileError(DataFileProblem.INVALID, where, detail) from None
+    return found
 
+
+_MOMENT_REFUSED = "Invalid RFC3339 encoded datetime"
+
+
+def _convert(document: Any, cls: type[T]) -> T:
+    """msgspec's strict conversion, and the moments Python writes that RFC
+    3339 cannot say: an offset with seconds (local mean time, before about
+    1900), read as ``datetime.fromisoformat`` reads them."""
+    while True:
+        try:
+            found: T = msgspec.convert(document, cls)
+            return found
+        except msgspec.ValidationError as exc:
+            text, steps = _split(exc)
+            value = _at(document, steps) if text == _MOMENT_REFUSED else None
+            moment = _fine_offset_moment(value)
+            if moment is None:
+                raise
+            document = _replaced(document, steps, moment)
+
+
+def _fine_offset_moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
     try:
-        return _detailed_converter().structure(document, cls)
-    except Exception as exc:
-        problems = []
-        for line in cattrs.transform_error(exc, path=label, format_exception=_describe):
-            text, _, field = line.rpartition(" @ ")
-            problems.append(f"{field}: {text}" if text else line)
-        raise DataFileError(DataFileProblem.INVALID, where, "; ".join(problems)) from exc
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    offset = moment.utcoffset()
+    if offset is None or (offset.seconds % 60 == 0 and offset.microseconds == 0):
+        return None  # msgspec refused it for another reason: its message stands
+    return moment
+
+
+def _at(document: Any, steps: list[str | int]) -> Any:
+    for step in steps:
+        try:
+            document = document[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return document
+
+
+def _replaced(document: Any, steps: list[str | int], value: Any) -> Any:
+    """A copy of ``document`` with ``value`` at ``steps`` (only the
+    containers along the way are copied)."""
+    if not steps:
+        return value
+    head, rest = steps[0], steps[1:]
+    copy = dict(document) if isinstance(document, dict) else list(document)
+    copy[head] = _replaced(document[head], rest, value)  # type: ignore[index]
+    return copy
+
+
+# -- what msgspec leaves to us: extra keys and naive moments ----------------
+
+
+class _Misfit(Exception):
+    """What does not fit, and the path to it (innermost step first)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+        self.steps: list[str] = []
+
+
+Check = Callable[[Any], None]
+
+
+def _optional_of(type_: Any) -> Any:
+    """``X`` for ``X | None``, else None."""
+    if get_origin(type_) not in (Union, UnionType):
+        return None
+    args = [arg for arg in get_args(type_) if arg is not NoneType]
+    return args[0] if len(args) == 1 else None
+
+
+def _check_moment(value: Any) -> None:
+    # msgspec has read the text as RFC 3339 already: an offset is a final
+    # Z or a sign after the date (a fine offset may come back as a datetime).
+    if type(value) is str and value[-1] not in "Zz" and "+" not in value and "-" not in value[10:]:
+        raise _Misfit(f"{value!r} has no UTC offset")
+
+
+@functools.cache
+def _checker(type_: Any) -> Check | None:
+    """What checks a document of ``type_`` that msgspec has read (None:
+    nothing to check)."""
+    if type_ is datetime:
+        return _check_moment
+    inner = _optional_of(type_)
+    if inner is not None:
+        return _checker(inner)  # a None is never checked (see below)
+    args = get_args(type_)
+    if get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return _tuple_checker(args[0])
+    if isinstance(type_, type) and dataclasses.is_dataclass(type_):
+        return _dataclass_checker(type_)
+    return None
+
+
+def _tuple_checker(item_type: Any) -> Check | None:
+    item = _checker(item_type)
+    if item is None:
+        return None
+
+    def check(values: Any) -> None:
+        for index, value in enumerate(values):
+            try:
+                item(value)
+            except _Misfit as misfit:
+                misfit.steps.append(f"[{index}]")
+                raise
+
+    return check
+
+
+def _dataclass_checker(cls: type[Any]) -> Check:
+    hints = get_type_hints(cls)
+    fields = [field.name for field in dataclasses.fields(cls) if field.init]
+    names = frozenset(fields)
+    children = [(name, child) for name in fields if (child := _checker(hints[name])) is not None]
+
+    def check(document: Any) -> None:
+        if not names.issuperset(document):
+            extra = ", ".join(sorted(set(document) - names))
+            raise _Misfit(f"extra fields found ({extra})")
+        for name, child in children:
+            value = document.get(name)
+            if value is not None:
+                try:
+                    child(value)
+                except _Misfit as misfit:
+                    misfit.steps.append(f".{name}")
+                    raise
+
+    return check
+
+
+# -- msgspec's messages, said as ours ---------------------------------------
+
+_AT = re.compile(r"^(?P<text>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+_EXPECTED = re.compile(r"^Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`$")
+_MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
+_ENUM = re.compile(r"^Invalid enum value (?P<value>.+)$")
+_JSON_NAMES = {"array": "a list", "object": "an object", "null": "null"}
+
+
+def _split(exc: msgspec.ValidationError) -> tuple[str, list[str | int]]:
+    """msgspec's message without its path, and the path's steps."""
+    match = _AT.match(str(exc))
+    assert match is not None  # the pattern matches any text
+    steps: list[str | int] = [
+        name if name else int(index) for name, index in _STEP.findall(match["path"] or "")
+    ]
+    return match["text"], steps
+
+
+def _type_at(type_: Any, steps: list[str | int]) -> Any:
+    """The type the document has at ``steps`` (None: not found)."""
+    for step in steps:
+        type_ = _optional_of(type_) or type_
+        if isinstance(step, int) and get_origin(type_) is tuple:
+            type_ = get_args(type_)[0]
+        elif isinstance(type_, type) and dataclasses.is_dataclass(type_):
+            type_ = get_type_hints(type_).get(str(step))
+        else:
+            return None
+    return _optional_of(type_) or type_
+
+
+def _explain(exc: msgspec.ValidationError, cls: type[Any], label: str) -> str:
+    """``meeting.attendance[1].status: required field missing`` and the like."""
+    text, steps = _split(exc)
+    where = label + "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in steps)
+    if missing := _MISSING.match(text):
+        return f"{where}.{missing['name']}: required field missing"
+    if expected := _EXPECTED.match(text):
+        want = " or ".join(_JSON_NAMES.get(kind, kind) for kind in expected["want"].split(" | "))
+        return f"{where}: expected {want}, got {expected['got']}"
+    if enum := _ENUM.match(text):
+        type_ = _type_at(cls, steps)
+        kind = type_.__name__ if isinstance(type_, type) and issubclass(type_, Enum) else "value"
+        return f"{where}: invalid value {enum['value']}, expected {kind}"
+    return f"{where}: {text[:1].lower()}{text[1:]}"
+
+
+# -- writing ---------------------------------------------------------------
+
+
+def _text(value: Any) -> Any:
+    """A document from ``msgspec.to_builtins`` with its moments and days as
+    Python writes them (``isoformat``)."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _text(item) for key, item in value.items()}
+    if kind is tuple or kind is list:  # (tuples stay tuples in to_builtins)
+        return [_text(item) for item in value]
+    if kind is datetime:
+        if value.utcoffset() is None:
+            raise ValueError(f"refusing to store a naive datetime ({value.isoformat()})")
+        return value.isoformat()
+    if kind is date:
+        return value.isoformat()
+    return value
+
+
+def unstructure_as(value: Any, type_: Any) -> Any:
+    """``value`` of ``type_`` as it is written in a document; a TypeError
+    when it would not read back as a ``type_`` (a datetime where a date
+    belongs), a ValueError for a naive datetime."""
+    document = _text(msgspec.to_builtins(value, builtin_types=(datetime, date)))
+    try:
+        _convert(document, type_)
+    except msgspec.ValidationError as exc:
+        name = getattr(type_, "__name__", str(type_))
+        raise TypeError(f"{name} would not read back: {_explain(exc, type_, name)}") from exc
+    return document
+
+
+def unstructure(obj: Any) -> dict[str, Any]:
+    """A domain dataclass as a JSON-ready dict, its fields in their order."""
+    document: dict[str, Any] = unstructure_as(obj, type(obj))
+    return document

@@ -24,7 +24,6 @@ from rules.demo import demo_branch
 from rules.models import Meeting, Step
 from rules.seal import seal_meeting
 from storage import DataDirBusy, FileRepository, save_records
-from storage import backup as backup_module
 from storage.atomic import encode, write_atomically
 from storage.backup import (
     BackupArchiveError,
@@ -38,6 +37,7 @@ from storage.backup import (
     restore_backup,
     snapshot,
 )
+from storage.backup import take as backup_module
 from tests.storage.conftest import at, make_meeting
 
 TZ = ZoneInfo("Asia/Shanghai")

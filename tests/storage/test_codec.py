@@ -166,3 +166,15 @@ def test_in_a_dst_fold_the_instant_is_kept() -> None:
     assert loaded.done_at is not None
     assert loaded.done_at.isoformat() == "1991-09-15T01:30:00+08:00"
     assert loaded.done_at.timestamp() == second.timestamp()
+
+
+def test_a_moment_whose_offset_has_seconds_is_kept() -> None:
+    """Local mean time (Shanghai before 1901: +08:05:43) has an offset RFC 3339
+    cannot say; isoformat writes it, and it reads back as it was."""
+    from zoneinfo import ZoneInfo
+
+    lmt = datetime(1900, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    document = through_json(make_task(done_at=lmt, due=date(1900, 1, 2)))
+    assert document["done_at"] == "1900-01-01T12:00:00+08:05:43"
+    loaded = structure(document, FollowUpTask, where="m", label="t")
+    assert loaded.done_at == lmt and loaded.done_at.utcoffset() == lmt.utcoffset()

@@ -1,4 +1,4 @@
-"""storage/ may use rules, tinydb, cattrs, orjson, platformdirs and the standard library only."""
+"""storage/ may use rules, tinydb, msgspec, platformdirs and the standard library only."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ALLOWED = {"rules", "storage", "tinydb", "cattrs", "orjson", "platformdirs"}
+ALLOWED = {"rules", "storage", "tinydb", "msgspec", "platformdirs"}
 
 
 def test_storage_imports_only_what_it_may() -> None:
