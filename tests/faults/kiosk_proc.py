@@ -38,7 +38,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 # Imported once, in the zygote, so that a forked kiosk starts at once.
-import h11  # noqa: F401
+import uvicorn.protocols.http.h11_impl  # noqa: F401
 
 from rules import flow
 from rules.models import Meeting, Step

@@ -1,4 +1,5 @@
-"""The phone page's HTTP layer (tui/phone/http.py, h11 on asyncio streams),
+"""The phone page's HTTP layer (tui/phone/http.py and guard.py: uvicorn's h11
+protocol with the kiosk's limits, in the kiosk's loop),
 as phones and hostile clients on the room's network meet it: kept-alive
 connections, pages for what is not a page, limits on size, time and
 connections, forms in a GBK phone's charset, and a bug of ours answered
@@ -16,6 +17,9 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route, Router
 
 from rules import signin
 from tests.faults.headless import (
@@ -30,7 +34,7 @@ from tests.faults.headless import (
     ticket_of,
 )
 from tui.phone import http
-from tui.phone.http import HttpServer, Request, Response
+from tui.phone.http import HttpServer
 
 MEMBER = "p05"
 
@@ -196,9 +200,9 @@ async def test_too_many_connections_are_turned_away_and_the_rest_served(
 
 async def test_stopping_closes_connections_kept_alive() -> None:
     async def hello(request: Request) -> Response:
-        return Response.html("<h2>hello</h2>")
+        return HTMLResponse("<h2>hello</h2>")
 
-    server = HttpServer(hello, lambda status: Response(status))
+    server = HttpServer(Router([Route("/", hello)]), lambda status: Response(status_code=status))
     port = await server.start("127.0.0.1", 0)
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(b"GET / HTTP/1.1\r\nHost: k\r\n\r\n")
@@ -214,7 +218,9 @@ async def test_a_bug_in_a_page_is_a_500_page_with_its_traceback_logged(
     async def broken(request: Request) -> Response:
         raise KeyError("a bug")
 
-    server = HttpServer(broken, lambda status: Response.html(f"<h2>{status}</h2>", status))
+    server = HttpServer(
+        Router([Route("/", broken)]), lambda status: HTMLResponse(f"<h2>{status}</h2>", status)
+    )
     port = await server.start("127.0.0.1", 0)
     logger = logging.getLogger("xiaozu.phone")
     logger.addHandler(caplog.handler)
@@ -226,3 +232,61 @@ async def test_a_bug_in_a_page_is_a_500_page_with_its_traceback_logged(
     assert statuses(answer) == [500] and b"<h2>500</h2>" in answer
     assert b"Traceback" not in answer and b"a bug" not in answer
     assert any(r.exc_info and "error handling GET /" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_head_trickled_a_byte_at_a_time_is_cut_off_by_its_deadline(
+    page: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn's own keep-alive timeout is reset by every byte (encode/uvicorn
+    #157): a byte every so often would hold the connection for ever. The
+    deadline counts from the connection, whatever trickles in."""
+    monkeypatch.setattr(http, "REQUEST_SECONDS", 0.5)
+    reader, writer = await asyncio.open_connection("127.0.0.1", page.port)
+    head = b"GET / HTTP/1.1\r\nHost: k\r\nX-Slow: " + b"a" * 200
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    answer = b""
+    try:
+        for byte in head:
+            if reader.at_eof() or loop.time() - began > 5:
+                break
+            writer.write(bytes([byte]))
+            with contextlib.suppress(OSError):
+                await writer.drain()
+            with contextlib.suppress(TimeoutError):
+                answer += await asyncio.wait_for(reader.read(65536), 0.05)
+        answer += await asyncio.wait_for(reader.read(), 10)
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()
+    took = loop.time() - began
+    assert statuses(answer) == [408] and "请求超时".encode() in answer
+    assert took < 0.5 + http.LINGER_SECONDS + 2, took  # not the 200 bytes' 10 s
+    assert any("bad request refused (408" in r.getMessage() for r in page.log.records)
+
+
+async def test_a_body_trickled_after_its_head_is_cut_off_by_the_same_deadline(
+    page: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(http, "REQUEST_SECONDS", 0.5)
+    before = files_of(page.data)
+    reader, writer = await asyncio.open_connection("127.0.0.1", page.port)
+    writer.write(b"POST /S HTTP/1.1\r\nHost: k\r\nContent-Length: 500\r\n\r\nticket=")
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    answer = b""
+    try:
+        while not reader.at_eof() and loop.time() - began < 5:
+            writer.write(b"a")
+            with contextlib.suppress(OSError):
+                await writer.drain()
+            with contextlib.suppress(TimeoutError):
+                answer += await asyncio.wait_for(reader.read(65536), 0.1)
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()
+    assert statuses(answer) == [408]
+    assert loop.time() - began < 0.5 + http.LINGER_SECONDS + 2
+    assert files_of(page.data) == before

@@ -1,45 +1,55 @@
-"""HTTP/1.1 for the sign-in pages: h11 on asyncio streams.
+"""HTTP for the sign-in pages: uvicorn (its pure-Python h11 protocol) on
+the kiosk's own asyncio loop, with the kiosk's limits.
 
-h11 (python-hyper) parses and frames HTTP/1.1: request lines, headers,
-Content-Length and chunked bodies, keep-alive, HTTP/1.0, and it refuses what
-is malformed. This module adds what a server needs around it, and nothing
-more: listening, one task per connection, limits (head, body, time,
-connections), the query string and the cookie header, form bodies, and an
-access log. The kiosk serves a handful of small pages to the phones in one
-room, on the asyncio loop its screens already run; a full web framework
-(aiohttp took 12 MiB of the kiosk's memory, about a third of a bare Textual
-app) would buy nothing here.
+uvicorn serves any ASGI application (the pages are a Starlette routes
+table, tui/phone/server.py). What this module adds is what a kiosk on a
+room's network needs and uvicorn does not give:
+
+* a deadline for a request (``PhoneProtocol``): uvicorn has none for the
+  head, and its keep-alive timeout is reset by every byte (encode/uvicorn
+  #157), so a client sending a byte every few seconds would hold a
+  connection for ever. Middleware cannot do this: it runs once the head is
+  in;
+* at most MAX_CONNECTIONS connections, the rest turned away;
+* the refusal pages (Chinese first) for what could not be read, and a
+  moment's reading of what the client still sends after a refusal, so the
+  client sees the page rather than a reset connection;
+* around every page, ``Guard`` (tui/phone/guard.py): the body read whole
+  within its limit, a bug of ours a 500 page, our 404 and 405 pages, the
+  access log;
+* no signal handlers of uvicorn's (``HttpServer``): Ctrl+C belongs to the
+  kiosk's screens.
 
 Everything a client sends is untrusted: every fault of the client's is
 answered with a 4xx page and logged in one line, never with a 5xx or a
-traceback. Only an exception in a handler (a bug of ours) is a 500, logged
-with its traceback.
+traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
-import codecs
 import contextlib
 import logging
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from http import HTTPStatus
-from urllib.parse import parse_qsl, unquote
+import socket
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
 
 import h11
+from starlette.types import ASGIApp
+from uvicorn.config import Config
+from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
+from uvicorn.server import Server
+
+from tui.phone.guard import ErrorPage, Guard, log, refused
 
 #: A request's head (request line and headers), bytes at most.
 MAX_HEAD = 16 * 1024
-#: A request's body, bytes at most (the sign-in form is under 1 KiB).
-MAX_BODY = 16 * 1024
-#: Fields of a form, at most.
-MAX_FIELDS = 64
 #: Connections open at once, at most (sixty phones at a time is a big room).
 MAX_CONNECTIONS = 256
-#: Seconds for one whole request to arrive, from the connection or the last
-#: answer on it (also how long an idle kept-alive connection stays open).
+#: Seconds for one whole request (head and body) to arrive, from the
+#: connection or the last answer on it, however it trickles in (also how
+#: long an idle kept-alive connection stays open).
 REQUEST_SECONDS = 30.0
 #: Seconds for one answer to be taken by the client.
 SEND_SECONDS = 30.0
@@ -47,350 +57,339 @@ SEND_SECONDS = 30.0
 #: the client sends is read and dropped before the connection is closed.
 LINGER_SECONDS = 2.0
 LINGER_BYTES = 1024 * 1024
+#: Seconds ``HttpServer.stop`` waits for answers under way.
+STOP_SECONDS = 5
 
-log = logging.getLogger("xiaozu.phone.http")
-access_log = logging.getLogger("xiaozu.phone.access")
-
-
-class FormUnreadable(ValueError):
-    """The body is not a form this server reads (its charset is unknown, it
-    does not decode, it is compressed or multipart, it has too many fields)."""
-
-
-@dataclass
-class Request:
-    method: str  # upper case, as sent
-    target: str  # the request target as sent (path and query)
-    path: str  # the target's path, percent-decoded
-    version: str  # "1.1", "1.0"
-    headers: dict[str, str]  # names in lower case; repeats joined
-    body: bytes
-
-    def header(self, name: str) -> str:
-        return self.headers.get(name, "")
-
-    @property
-    def logged_target(self) -> str:
-        """The target for the access log: its path, and "?…" for a query
-        (nothing of ours sends one; whatever one carries stays out of it)."""
-        path, query, _ = self.target.partition("?")
-        return path + ("?…" if query else "")
-
-    @property
-    def cookies(self) -> dict[str, str]:
-        """The Cookie header's pairs (the first of each name)."""
-        found: dict[str, str] = {}
-        for part in self.header("cookie").split(";"):
-            name, equals, value = part.partition("=")
-            name, value = name.strip(), value.strip()
-            if not equals or not name or name in found:
-                continue
-            if len(value) >= 2 and value[0] == value[-1] == '"':
-                value = value[1:-1]
-            found[name] = value
-        return found
-
-    def form(self) -> dict[str, str]:
-        """The fields of an ``application/x-www-form-urlencoded`` body (the
-        first value of each name; its ``charset``, UTF-8 if none is named).
-        Any other type of body has no fields. Raises FormUnreadable."""
-        if self.header("content-encoding").strip().lower() not in ("", "identity"):
-            raise FormUnreadable("compressed body")
-        kind, params = _content_type(self.header("content-type"))
-        if kind == "multipart/form-data":
-            # The page's form is never sent so (it has no enctype).
-            raise FormUnreadable("multipart body")
-        if kind not in ("", "application/x-www-form-urlencoded"):
-            return {}
-        charset = params.get("charset") or "utf-8"
-        try:
-            codecs.lookup(charset)
-            pairs = parse_qsl(
-                self.body.decode(charset),
-                keep_blank_values=True,
-                encoding=charset,
-                errors="strict",
-                max_num_fields=MAX_FIELDS,
-            )
-        except (LookupError, ValueError) as error:  # UnicodeDecodeError is a ValueError
-            raise FormUnreadable(type(error).__name__) from None
-        form: dict[str, str] = {}
-        for name, value in pairs:
-            form.setdefault(name, value)
-        return form
+# uvicorn's own warnings ("Invalid HTTP request received.") say less than
+# our one line per refusal; its errors (a bug) still reach the phone log.
+_uvicorn_log = logging.getLogger("xiaozu.phone.http.uvicorn")
+_uvicorn_log.setLevel(logging.ERROR)
 
 
-def _content_type(value: str) -> tuple[str, dict[str, str]]:
-    """``text/html; charset=utf-8`` -> ("text/html", {"charset": "utf-8"})."""
-    kind, _, rest = value.partition(";")
-    params: dict[str, str] = {}
-    for part in rest.split(";"):
-        name, equals, param = part.partition("=")
-        if equals:
-            params.setdefault(name.strip().lower(), param.strip().strip('"'))
-    return kind.strip().lower(), params
+# -- the connection: deadline, limits, refusals ----------------------------------------
 
 
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str | None = None
-    headers: list[tuple[str, str]] = field(default_factory=list)
+class _Transport:
+    """The connection's transport as uvicorn sees it, but closing it goes
+    through ``PhoneProtocol.close`` (which may linger first)."""
+
+    def __init__(self, transport: asyncio.Transport, protocol: PhoneProtocol) -> None:
+        self._transport = transport
+        self._protocol = protocol
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+    def close(self) -> None:
+        self._protocol.close()
+
+    def is_closing(self) -> bool:
+        return self._protocol.lingering or self._transport.is_closing()
+
+
+class PhoneProtocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for each request (REQUEST_SECONDS
+    from the connection, or from the last answer, to the request's last byte,
+    however slowly it trickles: 408, or closed quietly when nothing of a
+    next request came), at most MAX_CONNECTIONS connections, our refusal
+    pages for what h11 cannot read (400, 431), and a linger after a refusal.
+    ``HttpServer`` makes a subclass naming the refusal page."""
+
+    error_page: ClassVar[ErrorPage]  # a staticmethod (``answering``)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.logger = _uvicorn_log
+        self.peer = "-"
+        self.lingering = False
+        self._real: asyncio.Transport | None = None
+        self._deadline: asyncio.TimerHandle | None = None
+        self._dropped = 0
+        self._eof = False
+        self._stopping = False
 
     @classmethod
-    def html(cls, text: str, status: int = 200) -> Response:
-        return cls(status, text.encode("utf-8"), "text/html; charset=utf-8")
+    def answering(cls, error_page: ErrorPage) -> type[PhoneProtocol]:
+        return type("PhoneProtocol", (cls,), {"error_page": staticmethod(error_page)})
 
-    def set_cookie(
-        self, name: str, value: str, *, max_age: int, path: str = "/", samesite: str = "Lax"
-    ) -> None:
-        """An HttpOnly cookie (the value must be a cookie-safe token)."""
-        self.headers.append(
-            (
-                "Set-Cookie",
-                f"{name}={value}; Max-Age={max_age}; Path={path}; HttpOnly; SameSite={samesite}",
-            )
+    # -- the connection's life ------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._real = transport
+        super().connection_made(_Transport(transport, self))  # type: ignore[arg-type]
+        self.peer = self.client[0] if self.client else "-"
+        if len(self.connections) > MAX_CONNECTIONS:
+            log.info("too many connections: %s turned away", self.peer)
+            self.connections.discard(self)
+            self._linger()  # closed at once, it could be reset before the client has written
+            return
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        with contextlib.suppress(h11.LocalProtocolError):
+            super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self.lingering:
+            self._dropped += len(data)
+            if self._dropped > LINGER_BYTES:
+                self._close_now()
+            return
+        super().data_received(data)  # the deadline is not moved by a byte
+
+    def eof_received(self) -> bool | None:  # type: ignore[override]
+        """The client said it sends nothing more (it may still read): the
+        answers to what it sent are still given, then the connection ends."""
+        if self.lingering:
+            return None  # asyncio closes the connection
+        self._eof = True
+        self._after_eof()
+        return True
+
+    def handle_events(self) -> None:
+        if self.lingering:
+            return
+        super().handle_events()
+        cycle = self.cycle
+        if cycle is not None and not cycle.more_body and not cycle.response_complete:
+            self._disarm()  # the whole request is in: the page may take its time
+
+    def on_response_complete(self) -> None:
+        self._arm()  # for the next request on this connection
+        super().on_response_complete()
+        if self._eof:
+            self._after_eof()
+
+    def timeout_keep_alive_handler(self) -> None:
+        pass  # the deadline (``_timed_out``) closes an idle connection
+
+    def shutdown(self) -> None:
+        self._stopping = True
+        if self.lingering:
+            self._close_now()
+            return
+        with contextlib.suppress(h11.LocalProtocolError):
+            super().shutdown()
+
+    def pause_writing(self) -> None:
+        # The client does not take its answer: it has SEND_SECONDS.
+        super().pause_writing()
+        self._arm(SEND_SECONDS)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        if not self._idle():
+            self._disarm()  # re-armed once the answer is given
+
+    # -- closing ------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection; first linger, when the client may still be
+        sending (closing on unread data resets the connection, and the client
+        would lose the answer: a phone would show its own error, not ours)."""
+        conn = self.conn
+        unread = conn.their_state in (h11.SEND_BODY, h11.ERROR) or (
+            conn.their_state is h11.IDLE and bool(conn.trailing_data[0])
         )
+        if unread and not self._stopping and not self._eof:
+            self._linger()
+        else:
+            self._close_now()
+
+    def _close_now(self) -> None:
+        self._disarm()
+        real = self._real
+        if real is None or real.is_closing():
+            return
+        real.close()
+        if real.get_write_buffer_size():  # an answer not yet taken
+            self.loop.call_later(SEND_SECONDS, real.abort)
+
+    def _linger(self) -> None:
+        real = self._real
+        if self._eof:
+            self._close_now()  # the client sends nothing more: nothing to drop
+            return
+        if self.lingering or real is None or real.is_closing():
+            return
+        self.lingering = True
+        with contextlib.suppress(OSError, RuntimeError):
+            if real.can_write_eof():
+                real.write_eof()
+        real.resume_reading()
+        self._arm(LINGER_SECONDS, self._close_now)
+
+    # -- the deadline ------------------------------------------------------------
+
+    def _arm(self, seconds: float | None = None, then: Callable[[], None] | None = None) -> None:
+        self._disarm()
+        wait = REQUEST_SECONDS if seconds is None else seconds
+        self._deadline = self.loop.call_later(wait, then or self._timed_out)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _timed_out(self) -> None:
+        self._deadline = None
+        if self._idle() and self.conn.their_state is h11.IDLE:
+            self._close_now()  # a connection kept alive, nothing more asked: closed quietly
+            return
+        if self.cycle is not None and self.cycle.response_started:
+            self._close_now()  # an answer the client does not take
+            return
+        self._refuse(408, TimeoutError(f"request not in within {REQUEST_SECONDS} s"))
+
+    def _idle(self) -> bool:
+        """No request under way, and nothing of a next one has come."""
+        cycle = self.cycle
+        return (cycle is None or cycle.response_complete) and not self.conn.trailing_data[0]
+
+    def _after_eof(self) -> None:
+        """Once the client has said it sends no more and every answer is
+        given: the end; a request it left half-sent is refused (400)."""
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete and not cycle.more_body:
+            return  # a page is answering: this runs again once it has
+        state = self.conn.their_state
+        if state is h11.IDLE and self.conn.trailing_data[0]:
+            if self.conn.our_state is h11.DONE:
+                return  # pipelined requests are still being answered
+            self._refuse(400, h11.RemoteProtocolError("peer unexpectedly closed connection"))
+        elif state is h11.SEND_BODY:
+            self._refuse(400, h11.RemoteProtocolError("peer closed before the whole body"))
+        elif cycle is None or cycle.response_complete:
+            self._close_now()
+
+    # -- refusing ----------------------------------------------------------------
+
+    def send_400_response(self, msg: str) -> None:
+        # uvicorn calls this while handling h11's RemoteProtocolError; its
+        # hint names the status (431 for a head over MAX_HEAD).
+        error = sys.exception()
+        hint = getattr(error, "error_status_hint", 400)
+        self._refuse(hint if 400 <= hint < 500 else 400, error or msg)
+
+    def _refuse(self, status: int, why: object) -> None:
+        """Answer a request that could not be read with its refusal page, if
+        the connection still can be answered, log it in one line, and linger."""
+        refused(status, why, self.peer)
+        cycle, conn = self.cycle, self.conn
+        if cycle is not None and not cycle.response_complete:
+            if cycle.response_started:
+                self._close_now()
+                return
+            cycle.disconnected = True  # the page waiting for the body gives up
+            cycle.message_event.set()
+        if conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
+            page = type(self).error_page(status)
+            headers = [*page.raw_headers, (b"connection", b"close")]
+            head = (
+                cycle is not None
+                and not cycle.response_complete
+                and cycle.scope["method"] == "HEAD"
+            )
+            try:
+                data = conn.send(
+                    h11.Response(status_code=status, headers=headers, reason=STATUS_PHRASES[status])
+                )
+                if page.body and not head:
+                    body = bytes(page.body)
+                    data = (data or b"") + (conn.send(h11.Data(data=body)) or b"")
+                data = (data or b"") + (conn.send(h11.EndOfMessage()) or b"")
+            except h11.LocalProtocolError as error:
+                log.info("cannot answer (%s): %s", status, error)
+                self._close_now()
+                return
+            if self._real is not None and not self._real.is_closing():
+                self._real.write(data)
+        self._linger()
 
 
-Handler = Callable[[Request], Awaitable[Response]]
-#: The page for a refused request of this status (400, 408, 413, 431 …).
-ErrorPage = Callable[[int], Response]
+# -- the server ----------------------------------------------------------------------
 
 
-class _TooLarge(Exception):
-    pass
+class _Uvicorn(Server):
+    """uvicorn's server inside the kiosk's loop: no signal handlers (the
+    kiosk's screens own Ctrl+C and the terminal), and word when listening."""
 
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+        self.listening = asyncio.Event()
 
-class _Gone(Exception):
-    """The client closed the connection, or took too long."""
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self.listening.set()
 
 
 class HttpServer:
-    """Serves ``handle`` on one address until ``stop``."""
+    """Serves ``app`` (through ``Guard``) on one address until ``stop``."""
 
-    def __init__(self, handle: Handler, error_page: ErrorPage) -> None:
-        self.handle = handle
-        self.error_page = error_page
+    def __init__(self, app: ASGIApp, error_page: ErrorPage) -> None:
+        self.config = Config(
+            Guard(app, error_page),
+            # h11 in pure Python: httptools and uvloop are C extensions a
+            # kiosk need not build, and the protocol class is ours to extend.
+            http=PhoneProtocol.answering(error_page),
+            ws="none",
+            lifespan="off",
+            log_config=None,
+            access_log=False,  # Guard logs each answer, without the query
+            proxy_headers=False,  # no proxy in front: a phone names no other address
+            server_header=False,
+            date_header=False,
+            h11_max_incomplete_event_size=MAX_HEAD,
+            timeout_graceful_shutdown=STOP_SECONDS,
+        )
         self.port: int | None = None
-        self._server: asyncio.Server | None = None
-        self._connections: set[asyncio.Task[None]] = set()
+        self._server: _Uvicorn | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def start(self, bind: str, port: int) -> int:
         """Listen on ``bind:port`` (0: a free port); the port. Raises OSError."""
-        self._server = await asyncio.start_server(
-            self._connection, bind, port, reuse_address=True, limit=MAX_HEAD
-        )
-        sockets = self._server.sockets
-        self.port = int(sockets[0].getsockname()[1]) if sockets else port
+        sock = _listening_socket(bind, port)
+        server = _Uvicorn(self.config)
+        task = asyncio.create_task(server.serve(sockets=[sock]), name="xiaozu-phone-http")
+        listening = asyncio.create_task(server.listening.wait())
+        await asyncio.wait({task, listening}, return_when=asyncio.FIRST_COMPLETED)
+        if not listening.done():
+            listening.cancel()
+            sock.close()
+            task.result()  # raises what stopped it
+            raise OSError("the phone server stopped at once")
+        self._server, self._task = server, task
+        self.port = int(sock.getsockname()[1])
         return self.port
 
     async def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
+        server, task = self._server, self._task
+        self._server = self._task = None
+        if server is None or task is None:
             return
-        server.close()
-        for task in list(self._connections):
-            task.cancel()
-        if self._connections:
-            await asyncio.gather(*self._connections, return_exceptions=True)
-        await server.wait_closed()
-
-    # -- one connection ------------------------------------------------------------
-
-    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._connections.add(task)
-        peername = writer.get_extra_info("peername")
-        peer = str(peername[0]) if isinstance(peername, tuple) and peername else "-"
-        try:
-            if len(self._connections) > MAX_CONNECTIONS:
-                log.info("too many connections: %s turned away", peer)
-                return
-            await _Exchange(self, reader, writer, peer).serve()
-        except (_Gone, ConnectionError, OSError, TimeoutError):
-            pass  # the client went away, or stopped reading: nothing to answer
-        except asyncio.CancelledError:
-            # ``stop``: ended here, as asyncio's server would otherwise log
-            # a cancelled connection as an error.
-            pass
-        finally:
-            self._connections.discard(task)
-            writer.close()
-            with contextlib.suppress(ConnectionError, OSError, asyncio.CancelledError):
-                await writer.wait_closed()
+        server.should_exit = True
+        await task
 
 
-class _Exchange:
-    """One client's connection: h11's state for it, its streams, and the
-    method of the request being read (a HEAD is answered without a body)."""
-
-    def __init__(
-        self,
-        server: HttpServer,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-        peer: str,
-    ) -> None:
-        self.server = server
-        self.reader, self.writer, self.peer = reader, writer, peer
-        self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
-        self.method = ""
-
-    async def serve(self) -> None:
-        conn = self.conn
-        while True:
-            began = time.perf_counter()
-            self.method = ""
-            try:
-                async with asyncio.timeout(REQUEST_SECONDS):
-                    request = await self._read()
-            except h11.RemoteProtocolError as error:
-                # Malformed: 400, or what h11 hints if that is a client error
-                # (431 for a head too large); never a 5xx for the client's fault.
-                hint = error.error_status_hint
-                await self._refuse(hint if 400 <= hint < 500 else 400, error)
-                return
-            except _TooLarge as error:
-                await self._refuse(413, error)
-                return
-            except TimeoutError as error:
-                if conn.their_state is h11.IDLE and not conn.trailing_data[0]:
-                    return  # an idle connection kept alive: closed quietly
-                await self._refuse(408, error)
-                return
-            if request is None:
-                return
-            try:
-                response = await self.server.handle(request)
-            except Exception:
-                log.exception("error handling %s %s", request.method, request.path)
-                response = self.server.error_page(500)
-            await self._send(response)
-            access_log.info(
-                '%s "%s %s HTTP/%s" %d %d %.6fs',
-                self.peer,
-                request.method,
-                request.logged_target,
-                request.version,
-                response.status,
-                len(response.body),
-                time.perf_counter() - began,
-            )
-            if conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
-                return  # h11 says this connection ends here (HTTP/1.0, "close" …)
-            conn.start_next_cycle()
-
-    async def _next(self) -> object:
-        conn = self.conn
-        while True:
-            event = conn.next_event()
-            if event is not h11.NEED_DATA:
-                return event
-            if conn.they_are_waiting_for_100_continue:
-                continue_ = h11.InformationalResponse(status_code=100, headers=[])
-                await _write(self.writer, conn.send(continue_))
-            conn.receive_data(await self.reader.read(65536))  # b"": the client closed
-
-    async def _read(self) -> Request | None:
-        event = await self._next()
-        if isinstance(event, h11.ConnectionClosed):
-            return None
-        if not isinstance(event, h11.Request):
-            raise _Gone(repr(event))
-        self.method = event.method.decode("ascii")
-        headers: dict[str, str] = {}
-        for raw_name, raw_value in event.headers:
-            name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
-            if name in headers:
-                value = headers[name] + ("; " if name == "cookie" else ", ") + value
-            headers[name] = value
-        length = headers.get("content-length", "").strip()
-        if length.isdigit() and int(length) > MAX_BODY:
-            raise _TooLarge(f"Content-Length {length}")
-        body = bytearray()
-        while True:
-            part = await self._next()
-            if isinstance(part, h11.Data):
-                body += part.data
-                if len(body) > MAX_BODY:
-                    raise _TooLarge(f"body over {MAX_BODY} bytes")
-            elif isinstance(part, h11.EndOfMessage):
-                break
-            else:  # the connection closed half-way through the body
-                raise _Gone(repr(part))
-        target = event.target.decode("ascii")  # h11 lets only visible ASCII through
-        return Request(
-            method=self.method,
-            target=target,
-            path=unquote(target.partition("?")[0]),
-            version=event.http_version.decode("ascii"),
-            headers=headers,
-            body=bytes(body),
-        )
-
-    async def _send(self, response: Response, *, close: bool = False) -> None:
-        headers = list(response.headers)
-        if response.status != 204 and not 100 <= response.status < 200:
-            if response.content_type:
-                headers.insert(0, ("Content-Type", response.content_type))
-            headers.append(("Content-Length", str(len(response.body))))
-        if close:
-            headers.append(("Connection", "close"))
-        reason = HTTPStatus(response.status).phrase if response.status in _PHRASES else ""
-        conn = self.conn
-        try:
-            data = conn.send(
-                h11.Response(status_code=response.status, headers=headers, reason=reason)
-            )
-            if response.body and self.method != "HEAD":
-                data += conn.send(h11.Data(data=response.body)) or b""
-            data += conn.send(h11.EndOfMessage()) or b""
-        except h11.LocalProtocolError as error:
-            log.info("cannot answer (%s): %s", response.status, error)
-            raise _Gone(str(error)) from None
-        assert data is not None
-        async with asyncio.timeout(SEND_SECONDS):
-            await _write(self.writer, data)
-
-    async def _refuse(self, status: int, why: object) -> None:
-        """Answer a request that could not be read, if the connection still
-        can be answered, and log it in one line. Then what the client still
-        sends is read and dropped for a moment before the connection closes
-        (closing on unread data resets the connection, and the client would
-        lose the answer: a phone would show its own error, not this page)."""
-        kind, reason = type(why).__name__, _reason(why)
-        log.info("bad request refused (%s %s) from %s: %s", status, kind, self.peer, reason)
-        if self.conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
-            return
-        with contextlib.suppress(_Gone, ConnectionError, OSError, TimeoutError):
-            await self._send(self.server.error_page(status), close=True)
-            if self.writer.can_write_eof():
-                self.writer.write_eof()
-            async with asyncio.timeout(LINGER_SECONDS):
-                dropped = 0
-                while dropped < LINGER_BYTES:
-                    chunk = await self.reader.read(65536)
-                    if not chunk:
-                        break
-                    dropped += len(chunk)
-
-
-_PHRASES = {status.value for status in HTTPStatus}
-
-
-def _reason(why: object) -> str:
-    """What was wrong, without what was sent: h11 quotes the bad line or
-    value ("Illegal header value b'…'"), which may be a phone's cookie."""
-    text = str(why)
-    for quote_starts in (" b'", ' b"', ": ", "'", '"', "\\"):
-        text = text.split(quote_starts, 1)[0]
-    return text[:80]
-
-
-async def _write(writer: asyncio.StreamWriter, data: bytes | None) -> None:
-    if data:
-        writer.write(data)
-        await writer.drain()
+def _listening_socket(bind: str, port: int) -> socket.socket:
+    """A socket listening on ``bind:port`` (a name, IPv4 or IPv6)."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        bind or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:  # as asyncio's servers: IPv6 only on an IPv6 address
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(address)
+        sock.listen(2048)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock

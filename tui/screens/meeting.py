@@ -34,8 +34,9 @@ from textual.widgets import ContentSwitcher, Header, Input, Static, TextArea
 from rules import flow, signin
 from rules.flow import STEP_LABELS, FlowError
 from rules.models import AttendanceStatus, FollowUpTask, Meeting, Person, Step
-from rules.signin import BadgeProblem, Refusal, SigninRefused
+from rules.signin import Refusal
 from tui.core.kiosk import Kiosk
+from tui.core.signin import Refused, Why, by_badge, by_hand
 from tui.labels import ATTENDANCE_LABELS
 from tui.messages import RecordsChanged
 from tui.screens.home import KIND_LABELS
@@ -447,54 +448,45 @@ class MeetingScreen(Screen[None]):
     def badge_read(self, token: str) -> None:
         """Sign in the owner of a scanned badge, or say why not."""
         t = self.env.t
-        try:
-            verdict, changed = self.kiosk.sign_in_badge(token)
-        except SigninRefused as refusal:
-            name = self.kiosk.records.name(refusal.person_id)
-            zh, en = BADGE_REFUSALS[refusal.refusal]
-            self.say(t(zh, en).format(name=name), error=True)
+        outcome = by_badge(self.kiosk, token)
+        if isinstance(outcome, Refused):
+            name = self.kiosk.records.name(outcome.person_id)
+            if outcome.why is Why.BADGE_REVOKED:
+                self.say(
+                    t(
+                        f"{name}的这张胸卡已作废(已补发新卡),请用新卡、手机,或在名单中登记。",
+                        f"This badge of {name} was revoked (a new one was issued); use the new"
+                        " badge, a phone, or mark by hand.",
+                    ),
+                    error=True,
+                )
+            elif outcome.rule is not None:
+                zh, en = BADGE_REFUSALS[outcome.rule]
+                self.say(t(zh, en).format(name=name), error=True)
+            else:
+                self.say(
+                    t(
+                        "这不是本支部有效的胸卡。请重新刷卡,或在名单中登记。",
+                        "That is not a valid badge of this branch. Scan again, or mark by hand.",
+                    ),
+                    error=True,
+                )
             return
-        if verdict.problem is BadgeProblem.REVOKED:
-            name = self.kiosk.records.name(verdict.person_id)
-            self.say(
-                t(
-                    f"{name}的这张胸卡已作废(已补发新卡),请用新卡、手机,或在名单中登记。",
-                    f"This badge of {name} was revoked (a new one was issued); use the new"
-                    " badge, a phone, or mark by hand.",
-                ),
-                error=True,
-            )
-            return
-        if not verdict.ok or changed is None or verdict.person_id is None:
-            self.say(
-                t(
-                    "这不是本支部有效的胸卡。请重新刷卡,或在名单中登记。",
-                    "That is not a valid badge of this branch. Scan again, or mark by hand.",
-                ),
-                error=True,
-            )
-            return
-        record = changed.attendance_of(verdict.person_id)
-        status = t(*ATTENDANCE_LABELS[record.status]) if record else ""
+        status = t(*ATTENDANCE_LABELS[outcome.status])
         self.refresh_view()
         self.say(
             t(
-                f"{self.kiosk.records.name(verdict.person_id)} 刷胸卡签到:{status}。",
-                f"{self.kiosk.records.name(verdict.person_id)} signed in by badge: {status}.",
+                f"{outcome.person.name} 刷胸卡签到:{status}。",
+                f"{outcome.person.name} signed in by badge: {status}.",
             )
         )
 
     @on(Roster.Mark)
     def _mark(self, event: Roster.Mark) -> None:
-        org, now, person_id, status = (
-            self.kiosk.org,
-            self.kiosk.now(),
-            event.person_id,
-            event.status,
-        )
+        now, person_id, status = self.kiosk.now(), event.person_id, event.status
 
         def mark(reason: str) -> Callable[[Meeting], Meeting]:
-            return lambda m: flow.mark_attendance(m, org, person_id, status, now, reason=reason)
+            return by_hand(self.kiosk, person_id, status, now, reason)
 
         if status not in (AttendanceStatus.ON_LEAVE, AttendanceStatus.ABSENT):
             self.attempt(mark(""))
