@@ -80,7 +80,7 @@ def run(
                 "s",
                 start.bare_s,
                 "bare Textual app showing one line",
-                1.5,
+                1.6,  # a guard rail, no longer a target (issue 15)
                 f"median of {starts} new processes each, headless 80x24, taking turns;"
                 f" the records and the phone page are ready behind it at"
                 f" {start.kiosk_loaded_s:.2f} s",
@@ -93,7 +93,7 @@ def run(
                 "MiB",
                 start.bare_peak_kib / 1024,
                 "bare Textual app showing one line",
-                1.5,
+                2.0,  # a guard rail, no longer a target (issue 15)
                 "the child's own peak RSS (VmHWM) once the kiosk has its records in"
                 f" memory and the phone page up (at the lock screen, before them:"
                 f" {start.kiosk_lock_peak_kib / 1024:.1f} MiB); median",
@@ -109,8 +109,8 @@ def run(
                 check.load_s,
                 "loading the data alone (repo.records())",
                 check.ratio,
-                0.5,
-                check.check_s < 0.5,
+                1.5,
+                check.ratio <= 1.5,
                 f"xiaozu check --json in process, median of {repeat};"
                 f" {check.findings} findings, exit status {check.exit_status}",
             )
@@ -125,7 +125,7 @@ def run(
                 None,
                 None,
                 None,
-                "python -m tui.start check --json (as xiaozu runs it), once:"
+                "python -m tui check --json (as xiaozu runs it), once:"
                 " with Python's start and imports",
             )
         )

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.slow
 
 KEYS = {"name", "value", "unit", "baseline", "baseline_name", "ratio", "aim", "met", "note"}
 PHONES = 12
-RATIO_AIMS = {"cold_start_to_lock_screen", "peak_memory_loaded", "signin_write"}
+# The aims of issue 15: start and memory are guard rails against the bare
+# Textual app; one durable sign-in against SQLite.
+RATIO_AIMS = {"cold_start_to_lock_screen": 1.6, "peak_memory_loaded": 2.0, "signin_write": 1.5}
 
 
 def test_the_suite_writes_every_figure_and_records_every_phone(
@@ -48,12 +50,12 @@ def test_the_suite_writes_every_figure_and_records_every_phone(
         assert figure["name"] in printed  # the table shows it too
     for name in RATIO_AIMS:
         figure = by_name[name]
-        # A ratio against a baseline measured in the same run, aim 1.5x.
-        assert figure["baseline"] > 0 and figure["aim"] == 1.5
+        # A ratio against a baseline measured in the same run, with its aim.
+        assert figure["baseline"] > 0 and figure["aim"] == RATIO_AIMS[name]
         assert figure["ratio"] == pytest.approx(figure["value"] / figure["baseline"])
-        assert figure["met"] is (figure["ratio"] <= 1.5)
+        assert figure["met"] is (figure["ratio"] <= RATIO_AIMS[name])
     check = by_name["check"]
-    assert check["aim"] == 0.5 and check["met"] is (check["value"] < 0.5)
+    assert check["aim"] == 1.5 and check["met"] is (check["ratio"] <= 1.5)
     assert check["ratio"] == pytest.approx(check["value"] / check["baseline"])
     # Correctness: every phone recorded, in memory and on disk, both passes.
     recorded = by_name[f"signin_{PHONES}_phones_recorded"]

@@ -14,7 +14,6 @@ import pytest
 
 from storage import FileRepository
 from tui.cli import main
-from tui.start import ZONE_PATH
 
 NOW = "2026-11-26T09:00:00+08:00"
 
@@ -428,23 +427,19 @@ def test_the_data_directory_comes_from_the_environment(
     assert (tmp_path / "flag" / "org.json").exists()
 
 
-def test_the_kiosk_starts_without_the_commands_and_a_command_collects_garbage(
-    tmp_path: Path,
-) -> None:
+def test_the_kiosk_starts_without_the_commands(tmp_path: Path) -> None:
     """Reading the kiosk's command line imports none of the commands' modules
     (the rules engine, exports, backups: a tenth of a second at every start),
-    and ``xiaozu`` turns the collector off only until a command runs."""
+    and a command still runs."""
     probe = textwrap.dedent(
         f"""
-        import gc, sys
-        from tui.start import main
-        from tui.cli import parse_args
+        import sys
+        from tui.cli import main, parse_args
         args = parse_args(["--data", {str(tmp_path)!r}, "--port", "0"])
         heavy = ["rules.engine", "tui.export.command", "storage.backup", "rules.roster"]
         print([m for m in heavy if m in sys.modules], args.port, hasattr(args, "run"))
         sys.argv = ["xiaozu", "--data", {str(tmp_path / "d")!r}, "demo"]
-        code = main()
-        print(code, gc.isenabled())
+        print(main())
         """
     )
     result = subprocess.run(
@@ -452,44 +447,7 @@ def test_the_kiosk_starts_without_the_commands_and_a_command_collects_garbage(
     )
     lines = result.stdout.splitlines()
     assert lines[0] == "[] 0 False"
-    assert lines[-1] == "0 True"
-
-
-def test_the_kiosk_finds_its_time_zone_without_python_s_build_variables(tmp_path: Path) -> None:
-    """``tui.start.prepare`` gives zoneinfo its search path itself (reading
-    it from sysconfig loads a thousand build variables, 0.65 MiB of the
-    kiosk's memory); the zone is found as before, and a path the user set
-    still wins."""
-    probe = textwrap.dedent(
-        """
-        import os, sys
-        from tui.start import prepare
-        prepare()
-        import zoneinfo
-        from tui.core.env import time_zone
-        loaded = any(m.startswith("_sysconfigdata") for m in sys.modules)
-        print(zoneinfo.TZPATH, loaded, "PYTHONTZPATH" in os.environ)
-        print(time_zone({}).utcoffset(__import__("datetime").datetime(2026, 11, 27)))
-        """
-    )
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONTZPATH"}
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
-    )
-    lines = result.stdout.splitlines()
-    assert lines[0] == f"{tuple(ZONE_PATH.split(':'))} False False"
-    assert lines[1] == "8:00:00"
-    mine = str(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**env, "PYTHONTZPATH": mine},
-    )
-    lines = result.stdout.splitlines()
-    assert lines[0] == f"{(mine,)} False True"
-    assert lines[1] == "8:00:00"  # from the tzdata package
+    assert lines[-1] == "0"
 
 
 # --------------------------------------------------------------------------
@@ -511,7 +469,7 @@ def test_a_closed_pipe_ends_quietly(
     os.close(reader)  # the reader is gone before a byte is written
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "tui.start", "--data", str(data), *command],
+            [sys.executable, "-m", "tui", "--data", str(data), *command],
             stdout=writer,
             stderr=subprocess.PIPE,
             text=True,
@@ -532,7 +490,7 @@ def test_head_of_the_findings_is_the_first_line(
     data = tmp_path / "data"
     assert run(capsys, "--data", str(data), "demo")[0] == 0
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
-    shell = f"{sys.executable} -m tui.start --data {data} check --json | head -1"
+    shell = f"{sys.executable} -m tui --data {data} check --json | head -1"
     result = subprocess.run(
         ["sh", "-c", shell], capture_output=True, text=True, env=env, timeout=120
     )
