@@ -187,7 +187,10 @@ def test_sigkill_at_random_moments_never_leaves_a_broken_file(tmp_path: Path) ->
     killed_mid_write = 0
     deadline = time.monotonic() + 8.0
     while kills < 40 and time.monotonic() < deadline:
-        acknowledged = context.Value("q", found)
+        # Without a lock: a child killed while holding the lock of a
+        # synchronised Value would leave the parent waiting on it for ever
+        # (seen once as a hung run). An aligned 8-byte store is atomic anyway.
+        acknowledged = context.Value("q", found, lock=False)
         child = context.Process(target=_writer, args=(path, found, acknowledged))
         child.start()
         time.sleep(rng.uniform(0.002, 0.06))
