@@ -53,11 +53,8 @@ async def _until(condition: object, seconds: float = WAIT) -> None:
 
 
 async def _child_kiosk(data: Path) -> int:
-    # As the ``xiaozu`` command starts the kiosk (tui.start.main, then
-    # tui.cli.main): the process set up first, the command line read, the app.
-    from tui.start import prepare
-
-    prepare()
+    # As the ``xiaozu`` command starts the kiosk (tui.cli.main): the command
+    # line read, then the app.
     from tui.cli import environment, parse_args
 
     env = environment(parse_args(["--data", str(data), "--bind", "127.0.0.1", "--port", "0"]))

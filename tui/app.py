@@ -26,7 +26,6 @@ from storage import FileRepository, StorageError
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk, Session
 from tui.messages import RecordsChanged
-from tui.start import started
 from tui.widgets.bindings import localise_bindings
 
 if TYPE_CHECKING:
@@ -119,10 +118,7 @@ class XiaozuApp(App[None]):
         """The records, read on the kiosk's writer thread behind the lock
         screen (an unlock waits for them: ``Kiosk.wait_loaded``); then the
         phone page starts."""
-        try:
-            await asyncio.wrap_future(kiosk.load_records_later())
-        finally:
-            started()  # the collector back on (tui.start)
+        await asyncio.wrap_future(kiosk.load_records_later())
         if self.env.phone_port is not None:
             self.serve_phones(kiosk)
 

@@ -63,7 +63,6 @@ from tui.core.env import (
     phone_settings,
     time_zone,
 )
-from tui.start import started
 
 if TYPE_CHECKING:
     from rules.roster import RosterError
@@ -271,7 +270,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if run is None:
             return launch_kiosk(env)
-        started()  # the collector back on (off while the program started)
         code: int = run(env, args, sys.stdout)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return code

@@ -4,7 +4,6 @@ restart, and nothing of the last user left on the screen."""
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -560,23 +559,6 @@ async def test_the_lock_screen_is_up_before_the_records_and_an_unlock_waits_for_
         session = app.kiosk.session
         assert session is not None and session.user.id == LEADER_G1
         assert app.kiosk.loaded and app.kiosk.meetings()  # home has the group's records
-
-
-async def test_a_kiosk_started_with_the_collector_off_turns_it_back_on_once_loaded(
-    make_kiosk_app: Callable[..., XiaozuApp],
-) -> None:
-    """``xiaozu`` starts with the cyclic garbage collector off (tui.start);
-    the kiosk must not run for days without it."""
-    gc.disable()
-    try:
-        app = make_kiosk_app()
-        async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: app.kiosk is not None and app.kiosk.loaded)
-            await until(pilot, gc.isenabled)
-            assert gc.get_freeze_count() > 0  # the loaded records are set aside
-    finally:
-        gc.unfreeze()
-        gc.enable()
 
 
 async def test_a_lock_screen_still_being_drawn_counts_as_at_rest(
