@@ -125,7 +125,7 @@ def run(
                 None,
                 None,
                 None,
-                "python -m tui.start check --json (as xiaozu runs it), once:"
+                "python -m tui.cli check --json (as xiaozu runs it), once:"
                 " with Python's start and imports",
             )
         )

@@ -437,10 +437,10 @@ def test_the_kiosk_starts_without_the_commands_and_a_command_collects_garbage(
     probe = textwrap.dedent(
         f"""
         import gc, sys
-        from tui.start import main
+        from tui.cli import main
         from tui.cli import parse_args
         args = parse_args(["--data", {str(tmp_path)!r}, "--port", "0"])
-        heavy = ["rules.engine", "tui.export.command", "storage.backup", "rules.roster"]
+        heavy = ["rules.engine", "tui.cli.export", "storage.backup", "rules.roster"]
         print([m for m in heavy if m in sys.modules], args.port, hasattr(args, "run"))
         sys.argv = ["xiaozu", "--data", {str(tmp_path / "d")!r}, "demo"]
         code = main()
@@ -474,7 +474,7 @@ def test_a_closed_pipe_ends_quietly(
     os.close(reader)  # the reader is gone before a byte is written
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "tui.start", "--data", str(data), *command],
+            [sys.executable, "-m", "tui.cli", "--data", str(data), *command],
             stdout=writer,
             stderr=subprocess.PIPE,
             text=True,
@@ -495,7 +495,7 @@ def test_head_of_the_findings_is_the_first_line(
     data = tmp_path / "data"
     assert run(capsys, "--data", str(data), "demo")[0] == 0
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
-    shell = f"{sys.executable} -m tui.start --data {data} check --json | head -1"
+    shell = f"{sys.executable} -m tui.cli --data {data} check --json | head -1"
     result = subprocess.run(
         ["sh", "-c", shell], capture_output=True, text=True, env=env, timeout=120
     )
