@@ -125,7 +125,7 @@ def run(
                 None,
                 None,
                 None,
-                "python -m tui check --json (as xiaozu runs it), once:"
+                "python -m tui.cli check --json (as xiaozu runs it), once:"
                 " with Python's start and imports",
             )
         )
@@ -196,8 +196,6 @@ def table(figures: Sequence[Figure], heading: str) -> str:
     for f in figures:
         met = "—" if f.met is None else ("yes" if f.met else "NO")
         aim = "—" if f.aim is None else (f"{f.aim:g}x" if f.ratio is not None else f"{f.aim:g}")
-        if f.name == "check":
-            aim = f"<{f.aim:g}s"
         lines.append(
             f"{f.name:<34} {_number(f.value, 4):>9} {f.unit:<6} {_number(f.baseline, 4):>9}"
             f" {_number(f.ratio):>7} {aim:>6} {met:>4}"

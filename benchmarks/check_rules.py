@@ -11,7 +11,7 @@ compared:
 - load: a read-only ``FileRepository`` over DATA and ``repo.records()``.
 
 Also, once, the command as a user runs it: a new process
-(``python -m tui``, as the ``xiaozu`` command runs it), whose time
+(``python -m tui.cli``, as the ``xiaozu`` command runs it), whose time
 includes starting Python and importing xiaozu; for information.
 """
 
@@ -75,7 +75,7 @@ def measure(data: Path, repeat: int = 5) -> CheckReport:
         checks.append(seconds)
     began = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "tui", "--data", str(data), "check", "--json"],
+        [sys.executable, "-m", "tui.cli", "--data", str(data), "check", "--json"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

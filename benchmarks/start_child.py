@@ -54,7 +54,7 @@ async def _until(condition: object, seconds: float = WAIT) -> None:
 
 async def _child_kiosk(data: Path) -> int:
     # As the ``xiaozu`` command starts the kiosk (tui.cli.main): the command
-    # line read, the app.
+    # line read, then the app.
     from tui.cli import environment, parse_args
 
     env = environment(parse_args(["--data", str(data), "--bind", "127.0.0.1", "--port", "0"]))

@@ -37,8 +37,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from rules.flow import FlowError
-from rules.minutes import meeting_members
+from rules.expected import meeting_members
+from rules.flow_error import FlowError
 from rules.models import (
     Discipline,
     Election,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from rules.flow_error import FlowError as FlowError  # callers catch it as rules.flow.FlowError
 from rules.minutes import meeting_members, missing_minutes_parts, unaccounted_members
 from rules.models import (
     Addendum,
@@ -58,21 +59,6 @@ PLAN_FIELDS = frozenset(
         "opinions_gathered_on",
     }
 )
-
-
-@dataclass(frozen=True)
-class FlowError(Exception):
-    """A step the rules do not allow now, with what to do about it."""
-
-    rule: str
-    message_zh: str
-    message_en: str
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_en if lang == "en" else self.message_zh
-
-    def __str__(self) -> str:
-        return self.message_en
 
 
 def _need_aware(now: datetime) -> None:

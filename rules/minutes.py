@@ -9,12 +9,15 @@ them, and the rules engine asks it about meetings already held.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
+from rules.election import ElectionMinutes, election_minutes
+from rules.expected import MembersByGroup as MembersByGroup  # re-exported, as before
+from rules.expected import meeting_members as meeting_members
+from rules.expected import members_by_group as members_by_group
 from rules.models import (
     Addendum,
     AttendanceStatus,
@@ -25,9 +28,6 @@ from rules.models import (
     Organisation,
     Person,
 )
-
-if TYPE_CHECKING:
-    from rules.election import ElectionMinutes
 
 
 class MinutesPart(StrEnum):
@@ -64,40 +64,6 @@ _LABELS: dict[MinutesPart, tuple[str, str]] = {
 }
 
 _EXCUSED_OR_ABSENT = (AttendanceStatus.ON_LEAVE, AttendanceStatus.ABSENT)
-
-
-MembersByGroup = Mapping[str | None, tuple[Person, ...]]
-"""Each group's party members, and under None every party member of the
-branch (:func:`members_by_group`)."""
-
-
-def members_by_group(org: Organisation) -> MembersByGroup:
-    """What :func:`meeting_members` looks up, for every group at once: the
-    rules engine asks it for every meeting of ten years."""
-    found: dict[str | None, list[Person]] = {}
-    for person in org.people:
-        if person.is_party_member and person.group_id is not None:
-            found.setdefault(person.group_id, []).append(person)
-    index: dict[str | None, tuple[Person, ...]] = {g: tuple(ps) for g, ps in found.items()}
-    index[None] = org.party_members
-    return index
-
-
-def meeting_members(
-    meeting: Meeting, org: Organisation, by_group: MembersByGroup | None = None
-) -> tuple[Person, ...]:
-    """The party members expected at ``meeting``: the group's members, or for
-    a member congress (党员大会, ``group_id`` None) every party member of the
-    branch. Once the meeting has started, those it started with.
-    ``by_group``: :func:`members_by_group` of ``org``, when already known."""
-    if meeting.expected_ids:
-        wanted = set(meeting.expected_ids)
-        return tuple(p for p in org.people if p.id in wanted)
-    if by_group is not None:
-        return by_group.get(meeting.group_id, ())
-    if meeting.group_id is None:
-        return org.party_members
-    return org.members_of(meeting.group_id)
 
 
 def unaccounted_members(
@@ -273,9 +239,6 @@ def tasks_in_minutes(meeting: Meeting, tasks: Sequence[FollowUpTask]) -> tuple[F
 
 def minutes_of(meeting: Meeting, org: Organisation, tasks: Sequence[FollowUpTask] = ()) -> Minutes:
     """The minutes of ``meeting`` as they stand, complete or not."""
-    # Imported here: rules.election builds on this module (meeting_members).
-    from rules.election import election_minutes
-
     group = org.group(meeting.group_id) if meeting.group_id else None
     title, title_en = minutes_title(meeting, org), minutes_title(meeting, org, "en")
     chair_id = meeting.chair_id or (group.leader_id if group else None)

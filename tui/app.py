@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -26,6 +25,9 @@ from storage import FileRepository, StorageError
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk, Session
 from tui.messages import RecordsChanged
+from tui.navigation import KioskApp
+from tui.screens.exit import ExitScreen, LeaveWithoutPinScreen
+from tui.screens.lock import LockScreen
 from tui.widgets.bindings import localise_bindings
 
 if TYPE_CHECKING:
@@ -51,7 +53,7 @@ class ProblemScreen(Screen[None]):
         yield Footer()
 
 
-class XiaozuApp(App[None]):
+class XiaozuApp(KioskApp):
     """小组: the meeting-room kiosk."""
 
     # The lock screen's styles only: the rest (SCREENS_CSS) are read once
@@ -94,8 +96,6 @@ class XiaozuApp(App[None]):
             raise
 
     async def _show_lock_screen(self, kiosk: Kiosk) -> None:
-        from tui.screens.lock import LockScreen
-
         await self.push_screen(LockScreen(kiosk))
         # Read the other screens' styles and the records once it is drawn.
         self.call_after_refresh(self._after_lock_screen, kiosk)
@@ -156,6 +156,9 @@ class XiaozuApp(App[None]):
         """Start the sign-in page on this loop; it then serves in the
         background until the app ends. A port in use is reported on the
         sign-in screen (``phone.problem``); badges and marking by hand go on."""
+        # Only here: the page's modules (Starlette, uvicorn, h11) are some 55 ms
+        # of imports, which the lock screen does not wait for
+        # (tests/test_import_hygiene.py).
         from tui.phone.server import PhoneServer, ServerProblem
 
         server = PhoneServer(kiosk, self.signed_in_by_phone)
@@ -179,16 +182,12 @@ class XiaozuApp(App[None]):
 
     def show_home(self) -> None:
         """After unlocking: the unlocked group's home screen."""
+        # Only here: home imports every screen it opens, some 55 ms of imports
+        # the lock screen does not wait for (tests/test_import_hygiene.py).
         from tui.screens.home import HomeScreen
 
         assert self.kiosk is not None
         self.push_screen(HomeScreen(self.kiosk))
-
-    def open_screen(self, name: str, *args: str) -> None:
-        """Open one of the kiosk's screens by name, from home."""
-        assert self.kiosk is not None
-        screen = _screen_factory(name)(self.kiosk, *args)
-        self.push_screen(screen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "lock":  # nothing to lock on the lock screen itself
@@ -202,8 +201,6 @@ class XiaozuApp(App[None]):
         """Back to the lock screen; nothing of the session stays on screen."""
         if self.kiosk is None:
             return
-        from tui.screens.lock import LockScreen
-
         self.kiosk.end_session()
         self.kiosk.signin_meeting_id = None  # no sign-in behind a locked screen
         self.clear_notifications()  # a toast of the last session would stay up
@@ -218,8 +215,6 @@ class XiaozuApp(App[None]):
         if self.kiosk is None or isinstance(self.screen, ProblemScreen):
             self.exit()
             return
-        from tui.screens.exit import ExitScreen, LeaveWithoutPinScreen
-
         if isinstance(self.screen, ExitScreen | LeaveWithoutPinScreen):
             return
         if self.kiosk.session is None and not self.kiosk.credentials.unlockers():
@@ -245,8 +240,6 @@ class XiaozuApp(App[None]):
         message, a group choice or the exit dialog open)."""
         if self.kiosk is None:
             return
-        from tui.screens.lock import LockScreen
-
         session = self.kiosk.session
         if session is not self._idle_session:  # a session began: its idle time starts now
             self._idle_session = session
@@ -280,33 +273,6 @@ class XiaozuApp(App[None]):
             await self.phone.stop()
         if self.kiosk is not None:
             self.kiosk.close()
-
-
-def _screen_factory(name: str) -> Callable[..., Screen[None]]:
-    from importlib import import_module
-
-    module_name, class_name = SCREENS[name]
-    factory: Callable[..., Screen[None]] = getattr(import_module(module_name), class_name)
-    return factory
-
-
-#: The kiosk's screens by name: open with ``app.open_screen(name, *args)``.
-SCREENS: dict[str, tuple[str, str]] = {
-    "plan": ("tui.screens.plan", "PlanScreen"),  # (meeting_id)
-    "notice": ("tui.screens.notice", "NoticeScreen"),  # (meeting_id)
-    "meeting": ("tui.screens.meeting", "MeetingScreen"),  # (meeting_id)
-    "after": ("tui.screens.after", "AfterScreen"),  # (meeting_id)
-    "tasks": ("tui.screens.tasks", "TasksScreen"),  # ()
-    "branch": ("tui.screens.overview", "OverviewScreen"),  # ()
-    "members": ("tui.screens.members", "MembersScreen"),  # ()
-    "officers": ("tui.screens.officers", "OfficersScreen"),  # () secretary only
-    "verify": ("tui.screens.verify", "VerifyScreen"),  # () sealed records (R3)
-    "dues": ("tui.screens.dues", "DuesScreen"),  # () party dues of the session group
-    "election": ("tui.screens.election", "ElectionScreen"),  # (meeting_id)
-    "year": ("tui.screens.year", "YearScreen"),  # (year?)
-    "calendar": ("tui.screens.calendar", "CalendarScreen"),  # (year?)
-    "groups": ("tui.screens.groups", "GroupsScreen"),  # (group_id?) secretary only
-}
 
 
 def make_app(env: KioskEnv) -> XiaozuApp:

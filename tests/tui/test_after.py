@@ -37,7 +37,7 @@ def _g2(app: XiaozuApp, step: Step) -> Meeting:
 
 
 async def _open_after(app: XiaozuApp, pilot: Pilot[None], meeting_id: str) -> AfterScreen:
-    app.open_screen("after", meeting_id)
+    app.open_screen(AfterScreen, meeting_id)
     await pilot.pause()
     assert isinstance(app.screen, AfterScreen)
     return app.screen

@@ -29,7 +29,7 @@ def _message(app: XiaozuApp) -> str:
 
 async def _after(app: XiaozuApp, pilot: Pilot[None], meeting_id: str) -> None:
     await unlocked(app, pilot, LEADER_G2, "g2")
-    app.open_screen("after", meeting_id)
+    app.open_screen(AfterScreen, meeting_id)
     await pilot.pause()
     assert isinstance(app.screen, AfterScreen)
 

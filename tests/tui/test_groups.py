@@ -315,7 +315,7 @@ async def test_a_group_leader_cannot_reach_the_group_editor(
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)  # no branch view for a leader
         # Even opened by name, the editor refuses and offers no change.
-        app.open_screen("groups")
+        app.open_screen(GroupsScreen)
         await pilot.pause()
         assert isinstance(app.screen, GroupsScreen)
         assert "只供支部书记和组织委员使用" in text(app, "#groups-title")

@@ -15,8 +15,12 @@ from rules import flow
 from tests.tui.conftest import LEADER_G1, LEADER_G3, SECRETARY, saved, stored, unlocked
 from tui.app import XiaozuApp
 from tui.messages import RecordsChanged
+from tui.screens.after import AfterScreen
 from tui.screens.home import HomeScreen
+from tui.screens.meeting import MeetingScreen
+from tui.screens.notice import NoticeScreen
 from tui.screens.plan import PlanScreen
+from tui.screens.tasks import TasksScreen
 from tui.widgets.findings import FindingsView
 
 LEADER_G2 = "p10"  # 张海涛, 第二党小组组长
@@ -92,14 +96,14 @@ async def test_minutes_checked_but_not_reported_show_and_open_after(
         assert "1 次" in text(app, "#home-awaiting-head")
         [row] = rows(app.screen.query_one("#home-awaiting", DataTable))
         assert row[0] == "2026年10月7日" and "A2" in row[2]
-        opened: list[tuple[str, ...]] = []
+        opened: list[tuple[object, ...]] = []
         monkeypatch.setattr(app, "open_screen", lambda *args: opened.append(args))
         await pilot.press("a", "t", "m", "n")
         assert opened == [
-            ("after", "m-g2-2026-10"),
-            ("tasks",),
-            ("meeting", "m-g2-2026-12"),
-            ("notice", "m-g2-2026-12"),
+            (AfterScreen, "m-g2-2026-10"),
+            (TasksScreen,),
+            (MeetingScreen, "m-g2-2026-12"),
+            (NoticeScreen, "m-g2-2026-12"),
         ]
 
 

@@ -136,7 +136,7 @@ async def test_a_notice_without_a_place_cannot_be_recorded_as_sent(
         await unlocked(app, pilot, LEADER_G1, "g1")
         assert app.kiosk is not None
         app.kiosk.update_meeting(G1_NEXT, place="")
-        app.open_screen("notice", G1_NEXT)
+        app.open_screen(NoticeScreen, G1_NEXT)
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, NoticeScreen)

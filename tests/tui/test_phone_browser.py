@@ -273,7 +273,7 @@ async def test_a_phone_browser_signs_in_with_the_pin_then_next_meeting_with_one_
         kiosk.save_meeting(
             flow.plan(following, place=december.place, recorder_id=december.recorder_id)
         )
-        app.open_screen("meeting", following.id)
+        app.open_screen(MeetingScreen, following.id)
         await pilot.pause()
         await start_meeting(app, pilot)
         assert isinstance(app.screen, MeetingScreen) and app.screen.meeting_id == following.id

@@ -226,7 +226,7 @@ async def test_a_meeting_already_held_is_read_only(
     app = make_kiosk_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await unlocked(app, pilot, LEADER_G1, "g1")
-        app.open_screen("plan", "m-g1-2026-11")
+        app.open_screen(PlanScreen, "m-g1-2026-11")
         await pilot.pause()
         plan = app.screen
         assert isinstance(plan, PlanScreen)

@@ -17,6 +17,10 @@ from tests.tui.conftest import LEADER_G1, SECRETARY, loaded, unlocked
 from tests.tui.test_meeting import HELD_AT, mark
 from tests.tui.test_snapshots import _last_finalised, _meeting_started
 from tui.app import XiaozuApp
+from tui.screens.after import AfterScreen
+from tui.screens.overview import OverviewScreen
+from tui.screens.tasks import TasksScreen
+from tui.screens.year import YearScreen
 from tui.widgets.findings import FindingsView, column_widths
 from tui.widgets.footer import key_rows
 from tui.widgets.roster import Roster
@@ -82,8 +86,12 @@ async def test_every_main_screen_shows_every_key_and_ctrl_l(
         await unlocked(app, pilot, LEADER_G1, "g1")
         assert_every_key_in_the_footer(app)
         assert lock in "\n".join(screen_lines(app))
-        for name, args in (("after", _last_finalised(app)), ("tasks", ()), ("year", ())):
-            app.open_screen(name, *args)
+        for screen, args in (
+            (AfterScreen, _last_finalised(app)),
+            (TasksScreen, ()),
+            (YearScreen, ()),
+        ):
+            app.open_screen(screen, *args)
             await pilot.pause()
             assert_every_key_in_the_footer(app)
             assert lock in "\n".join(screen_lines(app)[-3:])
@@ -168,7 +176,7 @@ async def test_every_finding_is_explained_in_full_at_80x24(
             await unlocked(app, pilot, LEADER_G1, "g1")
         else:
             await unlocked(app, pilot, SECRETARY, "g1")
-            app.open_screen("branch")
+            app.open_screen(OverviewScreen)
             await pilot.pause()
         view = app.screen.query_one(FindingsView)
         assert view.findings
@@ -198,14 +206,14 @@ async def test_in_english_meetings_and_minutes_are_named_in_english(
     app = make_kiosk_app(lang="en")
     async with app.run_test(size=(120, 40)) as pilot:
         await unlocked(app, pilot, SECRETARY, "g1")
-        app.open_screen("branch")
+        app.open_screen(OverviewScreen)
         await pilot.pause()
         text = "\n".join(screen_lines(app))
         # The A2 finding's subject: a meeting, named in English.
         assert "meeting of 7 October 2026" in text
         assert "日会议" not in text and "会议记录" not in text
         app.pop_screen()
-        app.open_screen("after", *_last_finalised(app))
+        app.open_screen(AfterScreen, *_last_finalised(app))
         await pilot.pause()
         text = "\n".join(screen_lines(app))
         assert "Minutes of the group meeting — 第一党小组" in text
@@ -234,7 +242,7 @@ async def test_year_topics_use_the_width_there_is(
     app = make_kiosk_app()
     async with app.run_test(size=size) as pilot:
         await unlocked(app, pilot, LEADER_G1, "g1")
-        app.open_screen("year")
+        app.open_screen(YearScreen)
         await pilot.pause()
         table = app.screen.query_one("#year-table")
         assert table.virtual_size.width <= table.scrollable_content_region.width

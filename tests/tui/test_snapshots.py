@@ -16,6 +16,11 @@ from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import LEADER_G1, loaded, unlocked
 from tui.app import XiaozuApp
+from tui.navigation import ScreenFactory
+from tui.screens.after import AfterScreen
+from tui.screens.notice import NoticeScreen
+from tui.screens.plan import PlanScreen
+from tui.screens.tasks import TasksScreen
 
 SIZES = [(80, 24), (120, 40)]
 LANGS = ["zh", "en"]
@@ -44,9 +49,9 @@ async def _home(app: XiaozuApp, pilot: Pilot[Any]) -> None:
     await unlocked(app, pilot, LEADER_G1, "g1")
 
 
-def _open(name: str, pick: Callable[[XiaozuApp], tuple[str, ...]]):  # type: ignore[no-untyped-def]
+def _open(screen: ScreenFactory, pick: Callable[[XiaozuApp], tuple[str, ...]]):  # type: ignore[no-untyped-def]
     async def step(app: XiaozuApp, pilot: Pilot[Any]) -> None:
-        app.open_screen(name, *pick(app))
+        app.open_screen(screen, *pick(app))
         await pilot.pause()
 
     return step
@@ -80,7 +85,7 @@ def test_after_the_meeting(
     snap_compare: Any, make_kiosk_app: Any, lang: str, size: tuple[int, int]
 ) -> None:
     app = make_kiosk_app(lang=lang)
-    steps = _then(_home, _open("after", _last_finalised))
+    steps = _then(_home, _open(AfterScreen, _last_finalised))
     assert snap_compare(app, terminal_size=size, run_before=steps)
 
 
@@ -89,7 +94,7 @@ def test_after_the_meeting(
 def test_tasks(snap_compare: Any, make_kiosk_app: Any, lang: str, size: tuple[int, int]) -> None:
     app = make_kiosk_app(lang=lang)
     assert snap_compare(
-        app, terminal_size=size, run_before=_then(_home, _open("tasks", lambda a: ()))
+        app, terminal_size=size, run_before=_then(_home, _open(TasksScreen, lambda a: ()))
     )
 
 
@@ -129,12 +134,14 @@ def _current(app: XiaozuApp) -> tuple[str, ...]:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_plan(snap_compare: Any, make_kiosk_app: Any, lang: str, size: tuple[int, int]) -> None:
     app = make_kiosk_app(lang=lang)
-    assert snap_compare(app, terminal_size=size, run_before=_then(_home, _open("plan", _current)))
+    assert snap_compare(
+        app, terminal_size=size, run_before=_then(_home, _open(PlanScreen, _current))
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_notice(snap_compare: Any, make_kiosk_app: Any, lang: str, size: tuple[int, int]) -> None:
     app = make_kiosk_app(lang=lang)
-    steps = _then(_home, _open("notice", _current))
+    steps = _then(_home, _open(NoticeScreen, _current))
     assert snap_compare(app, terminal_size=size, run_before=steps)

@@ -28,7 +28,7 @@ def _cells(app: XiaozuApp, row: int) -> list[str]:
 
 
 async def _open_tasks(app: XiaozuApp) -> TasksScreen:
-    app.open_screen("tasks")
+    app.open_screen(TasksScreen)
     await app.workers.wait_for_complete()
     assert isinstance(app.screen, TasksScreen)
     return app.screen

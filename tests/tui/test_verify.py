@@ -73,7 +73,7 @@ async def test_finalised_minutes_are_sealed_and_an_addendum_verifies(
         # The after screen shows the seal with the minutes.
         await pilot.press("escape")
         await pilot.pause()
-        app.open_screen("after", G1_NEXT)
+        app.open_screen(AfterScreen, G1_NEXT)
         await pilot.pause()
         assert isinstance(app.screen, AfterScreen)
         status = _text(app, "#after-status")

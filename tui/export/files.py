@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from rules.models import FollowUpTask, Meeting, Organisation
 from storage.atomic import write_atomically
+from tui.export.minutes_content import minutes_document
+from tui.export.minutes_md import minutes_markdown
 
 MINUTES_FORMATS = ("docx", "md")
 SUFFIXES = {"docx": ".docx", "md": ".md", "xlsx": ".xlsx"}
@@ -57,13 +59,11 @@ def minutes_bytes(
     tz: ZoneInfo,
 ) -> bytes:
     """The minutes of ``meeting`` as a file of format ``fmt`` (docx or md)."""
-    from tui.export.minutes_content import minutes_document
-
     document = minutes_document(meeting, org, tasks, lang=lang, tz=tz)
     if fmt == "md":
-        from tui.export.minutes_md import minutes_markdown
-
         return minutes_markdown(document).encode("utf-8")
+    # Only here: python-docx is a tenth of a second of imports, which the
+    # kiosk and the other commands need not pay (tests/test_import_hygiene.py).
     from tui.export.minutes_docx import minutes_docx
 
     return minutes_docx(document)

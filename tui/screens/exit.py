@@ -21,15 +21,15 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.app import XiaozuApp
 from tui.core.kiosk import Kiosk
+from tui.navigation import KioskApp
 from tui.screens.lock import PinForm
 
 
 class PinCheckScreen(ModalScreen[bool]):
     """A PIN, then dismissed with True; Escape: False."""
 
-    app = getters.app(XiaozuApp)
+    app = getters.app(KioskApp)
 
     BINDINGS = [Binding("escape", "cancel", "取消", id="check-cancel", show=False)]
 
@@ -83,7 +83,7 @@ class LeaveWithoutPinScreen(ModalScreen[None]):
     """退出小组 while nobody holds a PIN: nothing to protect yet, and nobody
     could type one, so Enter leaves; the screen says how to set one up."""
 
-    app = getters.app(XiaozuApp)
+    app = getters.app(KioskApp)
 
     BINDINGS = [
         Binding("enter", "leave", "退出", id="leave-confirm", show=False),

@@ -19,23 +19,30 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from rules.flow import STEP_LABELS
-from rules.models import Meeting, MeetingKind, Step, TaskStatus
-from tui.app import XiaozuApp
+from rules.models import Meeting, Step, TaskStatus
 from tui.core.kiosk import Kiosk
+from tui.labels import KIND_LABELS
 from tui.messages import RecordsChanged
+from tui.navigation import KioskApp
+from tui.screens.after import AfterScreen
+from tui.screens.calendar import CalendarScreen
+from tui.screens.dues import DuesScreen
+from tui.screens.election import ElectionScreen
+from tui.screens.meeting import MeetingScreen
+from tui.screens.members import MembersScreen
+from tui.screens.notice import NoticeScreen
+from tui.screens.officers import OfficersScreen
+from tui.screens.overview import OverviewScreen
+from tui.screens.plan import PlanScreen
+from tui.screens.tasks import TasksScreen
+from tui.screens.verify import VerifyScreen
+from tui.screens.year import YearScreen
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.findings import FindingsView
 from tui.widgets.footer import KeysFooter
 
 #: Tasks due within this many days show on home, with the overdue ones (A3).
 TASKS_AHEAD_DAYS = 7
-
-KIND_LABELS: dict[MeetingKind, tuple[str, str]] = {
-    MeetingKind.REGULAR: ("党小组会", "group meeting"),
-    MeetingKind.SPECIAL: ("党小组会(特殊任务)", "special group meeting"),
-    MeetingKind.LIFE: ("党小组生活会", "group life meeting"),
-    MeetingKind.MEMBER_CONGRESS: ("党员大会", "party member congress"),
-}
 
 _ENGLISH = {
     "home.plan": "Plan",
@@ -73,7 +80,7 @@ class HomeScreen(Screen[None]):
         Binding("v", "verify", "核验记录", id="home.verify"),
     ]
 
-    app = getters.app(XiaozuApp)
+    app = getters.app(KioskApp)
     title_line = getters.query_one("#home-title", Static)
     next_meeting = getters.query_one("#home-next", Static)
     findings_view = getters.query_one("#home-findings", FindingsView)
@@ -242,7 +249,7 @@ class HomeScreen(Screen[None]):
         meeting = self.kiosk.current_meeting()
         if meeting is None:
             meeting = self.kiosk.new_meeting(self._postponed_to())
-        self.app.open_screen("plan", meeting.id)
+        self.app.open_screen(PlanScreen, meeting.id)
 
     def _postponed_to(self) -> date | None:
         """The day the last postponed meeting was moved to, if still ahead (M1)."""
@@ -257,12 +264,12 @@ class HomeScreen(Screen[None]):
     def action_notice(self) -> None:
         meeting = self._meeting_or_say()
         if meeting is not None:
-            self.app.open_screen("notice", meeting.id)
+            self.app.open_screen(NoticeScreen, meeting.id)
 
     def action_meeting(self) -> None:
         meeting = self._meeting_or_say()
         if meeting is not None:
-            self.app.open_screen("meeting", meeting.id)
+            self.app.open_screen(MeetingScreen, meeting.id)
 
     def _meeting_or_say(self) -> Meeting | None:
         meeting = self.kiosk.current_meeting()
@@ -284,37 +291,37 @@ class HomeScreen(Screen[None]):
             return
         row = self.awaiting_table.cursor_row
         meeting = self.awaiting[row if 0 <= row < len(self.awaiting) else 0]
-        self.app.open_screen("after", meeting.id)
+        self.app.open_screen(AfterScreen, meeting.id)
 
     def action_tasks(self) -> None:
-        self.app.open_screen("tasks")
+        self.app.open_screen(TasksScreen)
 
     def action_branch(self) -> None:
-        self.app.open_screen("branch")
+        self.app.open_screen(OverviewScreen)
 
     def action_members(self) -> None:
-        self.app.open_screen("members")
+        self.app.open_screen(MembersScreen)
 
     def action_officers(self) -> None:
-        self.app.open_screen("officers")
+        self.app.open_screen(OfficersScreen)
 
     def action_verify(self) -> None:
         """核验记录 (R3): the group's sealed records (the secretary: all)."""
-        self.app.open_screen("verify")
+        self.app.open_screen(VerifyScreen)
 
     def action_dues(self) -> None:
-        self.app.open_screen("dues")
+        self.app.open_screen(DuesScreen)
 
     def action_year(self) -> None:
-        self.app.open_screen("year")
+        self.app.open_screen(YearScreen)
 
     def action_calendar(self) -> None:
-        self.app.open_screen("calendar")
+        self.app.open_screen(CalendarScreen)
 
     def action_election(self) -> None:
         meeting = self.kiosk.current_meeting()
         if meeting is not None:
-            self.app.open_screen("election", meeting.id)
+            self.app.open_screen(ElectionScreen, meeting.id)
 
 
 def _due(due: date, today: date, t: Callable[[str, str], str]) -> str:

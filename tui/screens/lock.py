@@ -33,8 +33,8 @@ from textual.worker import Worker, WorkerState
 from rules import access
 from rules.models import BranchRole, Person
 from storage import StorageError
-from tui.app import XiaozuApp
 from tui.core.kiosk import Kiosk
+from tui.navigation import KioskApp
 from tui.screens.pin_dialog import PinDialog
 from tui.screens.setup import SETUP_HINT, AdminChoiceScreen, SetupCodeScreen, branch_admins
 
@@ -286,7 +286,7 @@ class LockScreen(Screen[None]):
 
     BINDINGS = [Binding("ctrl+s", "setup", "设置码", id="lock-setup", show=False)]
 
-    app = getters.app(XiaozuApp)
+    app = getters.app(KioskApp)
     form = getters.query_one("#lock-form", PinForm)
     hint = getters.query_one("#lock-hint", Static)
     keys = getters.query_one("#lock-keys", Static)

@@ -37,9 +37,9 @@ from rules.models import AttendanceStatus, FollowUpTask, Meeting, Person, Step
 from rules.signin import Refusal
 from tui.core.kiosk import Kiosk
 from tui.core.signin import Refused, Why, by_badge, by_hand
-from tui.labels import ATTENDANCE_LABELS
+from tui.labels import ATTENDANCE_LABELS, KIND_LABELS
 from tui.messages import RecordsChanged
-from tui.screens.home import KIND_LABELS
+from tui.screens.election import ElectionScreen
 from tui.screens.meeting_steps.agenda import AgendaStep
 from tui.screens.meeting_steps.base import (
     MeetingState,
@@ -67,6 +67,7 @@ from tui.screens.meeting_steps.preparation import PreparationStep
 from tui.screens.meeting_steps.record import RecordStep
 from tui.screens.meeting_steps.sealing import sealing_preview
 from tui.screens.meeting_steps.summary import SummaryStep
+from tui.screens.signin_code import SigninCodeScreen
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.footer import KeysFooter
 from tui.widgets.roster import Roster
@@ -410,13 +411,9 @@ class MeetingScreen(Screen[None]):
     # -- step one: attendance -------------------------------------------------------------
 
     def action_election(self) -> None:
-        from tui.screens.election import ElectionScreen
-
         self.app.push_screen(ElectionScreen(self.kiosk, self.meeting_id))
 
     def action_large_code(self) -> None:
-        from tui.screens.signin_code import SigninCodeScreen
-
         self.app.push_screen(SigninCodeScreen(self.kiosk, self.meeting_id))
 
     def on_key(self, event: events.Key) -> None:

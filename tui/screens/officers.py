@@ -35,9 +35,9 @@ from rules.groups import (
     change_branch_role,
 )
 from rules.models import BranchRole, Person
-from tui.app import XiaozuApp
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
+from tui.navigation import KioskApp
 from tui.screens.groups_dialogs import ChangeDialog, Field, day_field
 from tui.screens.pin_dialog import PinDialog
 from tui.widgets.bindings import localise_bindings
@@ -61,7 +61,7 @@ class OfficersScreen(Screen[None]):
         Binding("escape", "back", "返回", id="officers.back"),
     ]
 
-    app = getters.app(XiaozuApp)
+    app = getters.app(KioskApp)
     title_line = getters.query_one("#officers-title", Static)
     table = getters.query_one("#officers-table", DataTable)
     message_line = getters.query_one("#officers-message", Static)

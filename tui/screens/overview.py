@@ -22,9 +22,10 @@ from textual.widgets import DataTable, Header, Static
 
 from rules.findings import Finding, Severity
 from rules.models import Meeting, MeetingKind, Step
-from tui.app import XiaozuApp
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
+from tui.navigation import KioskApp
+from tui.screens.groups import GroupsScreen
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.findings import FindingsView
 from tui.widgets.footer import KeysFooter
@@ -46,7 +47,7 @@ class OverviewScreen(Screen[None]):
     ]
 
     branch_line = getters.query_one("#branch", Static)
-    app = getters.app(XiaozuApp)
+    app = getters.app(KioskApp)
     groups_table = getters.query_one("#groups", DataTable)
     congress_table = getters.query_one("#congresses", DataTable)
     scope_line = getters.query_one("#branch-scope", Static)
@@ -224,7 +225,7 @@ class OverviewScreen(Screen[None]):
     def action_groups(self) -> None:
         row = self.groups_table.cursor_row
         group_id = self.group_ids[row] if 0 <= row < len(self.group_ids) else ""
-        self.app.open_screen("groups", group_id)
+        self.app.open_screen(GroupsScreen, group_id)
 
     def _group_name(self, finding: Finding) -> str:
         gid = self.kiosk.records.group_of(finding)

@@ -37,9 +37,9 @@ from rules.checks.cadence import MAX_TOPICS
 from rules.flow import STEP_LABELS, FlowError
 from rules.models import BranchRole, Guest, Meeting, MeetingKind, MemberStatus, Person, Step
 from rules.seed import RULES
+from tui.labels import KIND_LABELS
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen
-from tui.screens.home import KIND_LABELS
 from tui.screens.notice import out_of_date_text
 from tui.widgets.footer import KeysFooter
 from tui.widgets.form_fields import FieldSelect

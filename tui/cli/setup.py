@@ -1,4 +1,5 @@
-"""``xiaozu init`` and ``xiaozu pin set``: putting a branch into service.
+"""``xiaozu import``, ``xiaozu init`` and ``xiaozu pin set``: putting a branch
+into service.
 
 A branch that starts from its own roster has nobody with a PIN, so nobody
 can unlock the kiosk. On the kiosk's own terminal (whoever can run commands
@@ -25,21 +26,33 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import secrets
 import sys
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TextIO
 
 from rules import access
 from rules.lookup import LookupProblem, find_person
-from rules.models import Person
+from rules.models import Branch, Organisation, Person
+from rules.roster import RosterError, apply_roster
 from storage import FileRepository
-from tui.cli_text import lookup_failed
+from tui.cli.common import EXIT_OK, EXIT_USAGE, Commands, lookup_failed
 from tui.core.env import KioskEnv
+from tui.roster_file import read_roster
 
-EXIT_OK, EXIT_USAGE = 0, 2
 
+def add_setup_commands(sub: Commands) -> None:
+    """Add ``import``, ``init`` and ``pin`` to the command line's subcommands."""
+    imp = sub.add_parser(
+        "import",
+        help="load or update people and groups from a roster: CSV (UTF-8 or GB18030) or .xlsx",
+    )
+    imp.add_argument("file", type=Path, metavar="ROSTER.csv|.xlsx")
+    imp.add_argument(
+        "--branch", metavar="NAME", help="the branch's name, on the first import (default 党支部)"
+    )
+    imp.set_defaults(run=cmd_import)
 
-def add_pin_commands(sub: Any) -> None:
-    """Add ``init`` and ``pin`` to the command line's subcommands."""
     init = sub.add_parser(
         "init",
         help="print a one-time set-up code, with which the secretary sets their PIN on the kiosk",
@@ -67,6 +80,81 @@ def add_pin_commands(sub: Any) -> None:
         "--signin", action="store_true", help="the member's sign-in PIN, not an unlock PIN"
     )
     pin_set.set_defaults(run=cmd_pin_set)
+
+
+# --------------------------------------------------------------------------
+# import
+
+
+def cmd_import(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
+    path: Path = args.file
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(
+            env.t(
+                f"xiaozu: 无法读取 {path}:{exc.strerror}",
+                f"xiaozu: cannot read {path}: {exc.strerror}",
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        rows = read_roster(data, path.name)  # CSV or .xlsx
+    except RosterError as exc:
+        print(_import_refused(env, path, exc), file=sys.stderr)
+        return EXIT_USAGE
+    with FileRepository(env.data_dir, writable=True) as repo:
+        org = repo.organisation() or Organisation(
+            branch=Branch(id="branch", name=args.branch or env.t("党支部", "Party branch"))
+        )
+        try:
+            result = apply_roster(org, rows, _new_id)
+        except RosterError as exc:
+            print(_import_refused(env, path, exc), file=sys.stderr)
+            return EXIT_USAGE
+        repo.save_organisation(result.organisation)
+        nobody = not repo.pin_holders()
+    print(
+        env.t(
+            f"已导入 {path.name}:新增 {result.people_added} 人,更新 {result.people_updated} 人,"
+            f"新建党小组 {result.groups_added} 个。",
+            f"Imported {path.name}: {result.people_added} people added, "
+            f"{result.people_updated} updated, {result.groups_added} groups added.",
+        ),
+        file=out,
+    )
+    if nobody:
+        print(
+            env.t(
+                "还没有人持有 PIN。下一步:运行 xiaozu init 获得一次性设置码,"
+                "支部书记用它在小组锁定屏(Ctrl+S)设置自己的 PIN。",
+                "Nobody holds a PIN yet. Next: run xiaozu init for a one-time set-up code,"
+                " with which the branch secretary sets their own PIN on the lock screen"
+                " (Ctrl+S).",
+            ),
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _import_refused(env: KioskEnv, path: Path, exc: RosterError) -> str:
+    # A problem of the file as a whole (line 0) already says what to do.
+    then = env.t("\n请在表格中改正后重新导入。", "\nCorrect the spreadsheet and import it again.")
+    if exc.line <= 0:
+        then = ""
+    return env.t(
+        f"xiaozu: {path.name} 未导入(没有任何改动):{exc.message('zh')}{then}",
+        f"xiaozu: {path.name} was not imported (nothing changed): {exc.message('en')}{then}",
+    )
+
+
+def _new_id(kind: str) -> str:
+    return f"{kind[:1]}-{secrets.token_hex(5)}"
+
+
+# --------------------------------------------------------------------------
+# init and pin set
 
 
 def _say(env: KioskEnv, zh: str, en: str, out: TextIO | None = None) -> None:

@@ -1,8 +1,8 @@
 """``xiaozu export KIND …``: reports to the branch (A2) as files.
 
     xiaozu export minutes MEETING [--format docx|md] [--out PATH] [--reported] [--draft]
-    xiaozu export ledger --year Y [--group G] [--out PATH]
-    xiaozu export dues --year Y [--group G] [--out PATH]   (tui.export.dues)
+    xiaozu export ledger --year Y [--group G] [--out PATH]  (tui.cli.export_tables)
+    xiaozu export dues --year Y [--group G] [--out PATH]   (tui.cli.export_tables)
 
 Each kind is a function in ``EXPORT_KINDS`` that adds its sub-command to the
 ``export`` command's sub-parsers and sets ``run`` to its command function,
@@ -18,7 +18,6 @@ writes nothing.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,29 +25,25 @@ from typing import TextIO
 
 from rules import flow
 from rules.flow import FlowError
-from rules.lookup import LookupProblem, find_group
 from rules.models import Meeting, Organisation, Step
 from storage import DataDirBusy, FileRepository, StorageWriteError
-from tui.cli_text import lookup_failed, no_data
+from tui.cli.common import EXIT_OK, EXIT_USAGE, Commands, fail, no_data, unwritable
+from tui.cli.export_tables import add_dues_kind, add_ledger_kind
 from tui.core.env import KioskEnv
-from tui.export.dues import add_dues_kind, dues_sheet_writer
 from tui.export.files import (
     MINUTES_FORMATS,
     format_for,
-    ledger_file_name,
     minutes_bytes,
     minutes_file_name,
     target_path,
     write_export,
 )
 
-EXIT_OK, EXIT_USAGE = 0, 2
-
-#: Adds one kind to the sub-parsers of ``export`` (argparse's class is private).
-KindAdder = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+#: Adds one kind to the sub-parsers of ``export``.
+KindAdder = Callable[[Commands], None]
 
 
-def add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_export_command(sub: Commands) -> None:
     """``export`` with one sub-command per kind in ``EXPORT_KINDS``."""
     export = sub.add_parser(
         "export",
@@ -63,7 +58,7 @@ def add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         add_kind(kinds)
 
 
-def add_minutes_kind(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_minutes_kind(kinds: Commands) -> None:
     minutes = kinds.add_parser(
         "minutes",
         help="a meeting's minutes as a Word document (or Markdown)",
@@ -97,33 +92,8 @@ def add_minutes_kind(kinds: argparse._SubParsersAction[argparse.ArgumentParser])
     minutes.set_defaults(run=cmd_export_minutes)
 
 
-def add_ledger_kind(kinds: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ledger = kinds.add_parser(
-        "ledger",
-        help="the year's group-meeting ledger (台账) as an Excel workbook",
-        description="Per group: its meetings (attendance counts, status, checked and"
-        " reported dates), attendance person by meeting, and the follow-up tasks.",
-    )
-    ledger.add_argument("--year", type=int, required=True, metavar="Y", help="the year")
-    ledger.add_argument(
-        "--group", metavar="G", help="one group, by name or id (default: every group)"
-    )
-    ledger.add_argument(
-        "--out",
-        type=Path,
-        metavar="PATH",
-        help="the file, .xlsx (default: ./xiaozu-ledger-<Y>-<G|all>.xlsx; a folder: that name"
-        " in it)",
-    )
-    ledger.set_defaults(run=cmd_export_ledger)
-
-
 #: The kinds of ``xiaozu export``, in the order ``--help`` lists them.
 EXPORT_KINDS: list[KindAdder] = [add_minutes_kind, add_ledger_kind, add_dues_kind]
-
-
-# --------------------------------------------------------------------------
-# minutes
 
 
 def cmd_export_minutes(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
@@ -141,21 +111,20 @@ def cmd_export_minutes(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> 
     with repo:
         org = repo.organisation()
         if org is None:
-            return _fail(env, no_data(env))
+            return fail(no_data(env))
         meetings = repo.meetings()
         meeting = next((m for m in meetings if m.id == args.meeting), None)
         if meeting is None:
-            return _fail(env, _unknown_meeting(env, org, args.meeting, meetings))
+            return fail(_unknown_meeting(env, org, args.meeting, meetings))
         refusal = _minutes_refusal(env, meeting, args)
         if refusal:
-            return _fail(env, refusal)
+            return fail(refusal)
         reported = meeting
         if args.reported and meeting.step is not Step.REPORTED:
             try:
                 reported = flow.report_to_branch(meeting, env.now())
             except FlowError as error:
-                return _fail(
-                    env,
+                return fail(
                     env.t(
                         f"xiaozu: 不能记为已向党支部汇报({error.rule}):{error.message('zh')}"
                         "(在 kiosk 的会后页面按 C 检查记录。)没有写出任何文件。",
@@ -166,8 +135,7 @@ def cmd_export_minutes(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> 
                 )
         fmt = format_for(args.out, args.format)
         if fmt is None:
-            return _fail(
-                env,
+            return fail(
                 env.t(
                     f"xiaozu: --format {args.format} 与文件名 {args.out.name} 的后缀不符。",
                     f"xiaozu: --format {args.format} does not match the file name {args.out.name}.",
@@ -176,14 +144,14 @@ def cmd_export_minutes(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> 
         path = target_path(args.out, Path.cwd(), minutes_file_name(meeting, fmt))
         problem = unwritable(env, path)
         if problem:
-            return _fail(env, problem)
+            return fail(problem)
         payload = minutes_bytes(
             reported, org, repo.tasks(meeting.id), fmt=fmt, lang=env.lang, tz=env.tz
         )
         try:
             write_export(path, payload)
         except StorageWriteError as error:
-            return _fail(env, f"xiaozu: {error.message(env.lang)}")
+            return fail(f"xiaozu: {error.message(env.lang)}")
         print(_written(env, meeting, org, path), file=out)
         if reported is meeting:
             if args.reported and meeting.reported_at is not None:
@@ -199,8 +167,7 @@ def cmd_export_minutes(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> 
             repo.save_meeting(reported)
         except StorageWriteError as error:
             print(f"xiaozu: {error.message(env.lang)}", file=sys.stderr)
-            return _fail(
-                env,
+            return fail(
                 env.t(
                     "文件已写出,但“已向党支部汇报”没有记录下来。请再运行一次。",
                     "The file was written, but the report to the branch was not recorded."
@@ -273,93 +240,6 @@ def _unknown_meeting(
         f"xiaozu: 没有编号为 {meeting_id!r} 的会议。最近召开的会议:\n{listing}",
         f"xiaozu: there is no meeting {meeting_id!r}. The latest meetings held:\n{listing}",
     )
-
-
-# --------------------------------------------------------------------------
-# ledger
-
-
-def cmd_export_ledger(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
-    repo = FileRepository(env.data_dir, writable=False)
-    org = repo.organisation()
-    if org is None:
-        return _fail(env, no_data(env))
-    if not 1900 <= args.year <= 9999:
-        return _fail(
-            env, env.t(f"xiaozu: 年份不对:{args.year}", f"xiaozu: not a year: {args.year}")
-        )
-    group_id = None
-    if args.group is not None:
-        try:
-            group_id = find_group(org, args.group).id
-        except LookupProblem as unknown:
-            return _fail(env, lookup_failed(env, unknown))
-    records = repo.records()
-    if group_id is not None:
-        group_ids: tuple[str | None, ...] = (group_id,)
-    else:
-        in_year = {m.group_id for m in records.meetings if m.held_on.year == args.year}
-        group_ids = tuple(g.id for g in org.groups if g.active or g.id in in_year)
-        if None in in_year or not group_ids:
-            group_ids = (*group_ids, None)  # the member congress of a branch without groups
-    path = target_path(args.out, Path.cwd(), ledger_file_name(args.year, group_id))
-    if path.suffix.lower() != ".xlsx":
-        return _fail(
-            env,
-            env.t(
-                f"xiaozu: 台账是 Excel 文件,请用 .xlsx 结尾的文件名(而不是 {path.name})。",
-                f"xiaozu: the ledger is an Excel file; give a name ending in .xlsx"
-                f" (not {path.name}).",
-            ),
-        )
-    problem = unwritable(env, path)
-    if problem:
-        return _fail(env, problem)
-    from tui.export.ledger_xlsx import EXTRA_SHEET_WRITERS, Ledger, ledger_xlsx
-
-    ledger = Ledger(records, args.year, group_ids, env.now(), env.tz, env.lang)
-    extra = [*EXTRA_SHEET_WRITERS, dues_sheet_writer(repo.dues())]  # 党费收缴
-    try:
-        write_export(path, ledger_xlsx(ledger, extra))
-    except StorageWriteError as error:
-        return _fail(env, f"xiaozu: {error.message(env.lang)}")
-    names = env.t("、", ", ").join(ledger.group_name(g) for g in group_ids)
-    print(
-        env.t(
-            f"已导出{args.year}年党小组会台账({names}):{path}",
-            f"The {args.year} ledger of group meetings ({names}) written to {path}",
-        ),
-        file=out,
-    )
-    return EXIT_OK
-
-
-# --------------------------------------------------------------------------
-# shared
-
-
-def _fail(env: KioskEnv, message: str) -> int:
-    print(message, file=sys.stderr)
-    return EXIT_USAGE
-
-
-def unwritable(env: KioskEnv, path: Path) -> str | None:
-    """Why a file cannot be written at ``path``, or None (so far as can be
-    told before writing)."""
-    parent = path.parent
-    if not parent.is_dir():
-        return env.t(
-            f"xiaozu: 文件夹 {parent} 不存在,没有写出任何文件。",
-            f"xiaozu: the folder {parent} does not exist; nothing was written.",
-        )
-    if not os.access(parent, os.W_OK | os.X_OK) or (
-        path.exists() and (path.is_dir() or not os.access(path, os.W_OK))
-    ):
-        return env.t(
-            f"xiaozu: 无法写入 {path},没有写出任何文件。",
-            f"xiaozu: {path} cannot be written; nothing was written.",
-        )
-    return None
 
 
 def _busy(env: KioskEnv, busy: DataDirBusy) -> str:

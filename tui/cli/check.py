@@ -1,4 +1,5 @@
-"""``xiaozu verify [--json]``: are the sealed records as they were sealed?
+"""``xiaozu check [--json] [--at D]``: every finding of the rules engine; and
+``xiaozu verify [--json]``: are the sealed records as they were sealed?
 (R3: 会议记录要认真保管,存档备查.)
 
 Reads the data directory without locking it, so it works while the kiosk
@@ -18,16 +19,105 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
+from datetime import date, datetime, time
 from typing import Any, TextIO
 
+from rules.engine import check
+from rules.findings import Finding, Severity
 from storage import FileRepository, RecordNotFoundError
+from tui.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Commands, no_data
 from tui.core.env import KioskEnv
 from tui.verify_report import VerifyReport, verify_repository
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+def add_check_command(sub: Commands) -> None:
+    """Add ``check`` to the command line's subcommands."""
+    chk = sub.add_parser("check", help="print every finding of the rules engine")
+    chk.add_argument("--json", action="store_true", help="print a JSON array")
+    chk.add_argument(
+        "--at",
+        metavar="YYYY-MM-DD",
+        type=_parse_day,
+        help="check as of noon that day (default: now)",
+    )
+    chk.set_defaults(run=cmd_check)
 
 
-def add_verify_command(sub: Any) -> None:
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def cmd_check(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
+    now = datetime.combine(args.at, time(12, 0), env.tz) if args.at else env.now()
+    repo = FileRepository(env.data_dir, writable=False)
+    if repo.organisation() is None:
+        print(no_data(env), file=sys.stderr)
+        return EXIT_USAGE
+    records = repo.records()
+    findings = check(records, now)
+    if args.json:
+        json.dump([finding_json(f, env.lang) for f in findings], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        print_findings(env, records.organisation.branch.name, now, findings, out)
+    return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
+
+
+def finding_json(finding: Finding, lang: str) -> dict[str, str]:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "subject": finding.subject.label_in(lang),
+        "subject_kind": finding.subject.kind.value,
+        "subject_id": finding.subject.id,
+        "subject_zh": finding.subject.label,
+        "subject_en": finding.subject.label_in("en"),
+        "message": finding.message(lang),
+        "message_zh": finding.message_zh,
+        "message_en": finding.message_en,
+        "seed": finding.seed,
+    }
+
+
+SEVERITY_LABELS = {
+    Severity.ERROR: ("错误", "error", "✗"),
+    Severity.WARNING: ("警告", "warning", "!"),
+    Severity.ADVICE: ("建议", "advice", "·"),
+}
+
+
+def print_findings(
+    env: KioskEnv, branch: str, now: datetime, findings: Sequence[Finding], out: TextIO
+) -> None:
+    day = env.date(now.date())
+    print(env.t(f"{branch} — 检查结果(截至{day})", f"{branch} — findings as of {day}"), file=out)
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    print(
+        " · ".join(
+            f"{env.t(SEVERITY_LABELS[s][0], SEVERITY_LABELS[s][1])} {counts[s]}" for s in Severity
+        ),
+        file=out,
+    )
+    if not findings:
+        print(env.t("一切符合制度要求。", "Everything is in order."), file=out)
+    for finding in findings:
+        zh, en, mark = SEVERITY_LABELS[finding.severity]
+        print(file=out)
+        subject = finding.subject.label_in(env.lang)
+        print(f"{mark} [{finding.rule}] {env.t(zh, en)} · {subject}", file=out)
+        print(f"  {finding.message(env.lang)}", file=out)
+        print(f"  {env.t('依据', 'Seed')}:「{finding.seed}」", file=out)
+
+
+# --------------------------------------------------------------------------
+# verify
+
+
+def add_verify_command(sub: Commands) -> None:
     """Add ``verify`` to the command line's subcommands."""
     ver = sub.add_parser(
         "verify",
@@ -60,7 +150,7 @@ def cmd_verify(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
     else:
         print_report(env, report, out)
-    return EXIT_OK if report.ok else EXIT_PROBLEMS
+    return EXIT_OK if report.ok else EXIT_FINDINGS  # a problem found
 
 
 def report_json(report: VerifyReport, lang: str) -> dict[str, Any]:
