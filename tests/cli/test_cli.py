@@ -441,7 +441,8 @@ def test_the_kiosk_starts_without_the_commands(tmp_path: Path) -> None:
         heavy = ["rules.engine", "tui.cli.export", "storage.backup", "rules.roster"]
         print([m for m in heavy if m in sys.modules], args.port, hasattr(args, "run"))
         sys.argv = ["xiaozu", "--data", {str(tmp_path / "d")!r}, "demo"]
-        print(main())
+        code = main()
+        print(code, gc.isenabled())
         """
     )
     result = subprocess.run(
