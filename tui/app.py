@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -34,10 +33,6 @@ if TYPE_CHECKING:
     from tui.phone.server import PhoneServer
 
 
-#: The styles of the screens after the lock screen (``XiaozuApp.read_screens_css``).
-SCREENS_CSS = "xiaozu.tcss"
-
-
 class ProblemScreen(Screen[None]):
     """Shown instead of the kiosk when the data cannot be opened; nothing is
     unlocked, so leaving needs no PIN."""
@@ -56,9 +51,11 @@ class ProblemScreen(Screen[None]):
 class XiaozuApp(KioskApp):
     """小组: the meeting-room kiosk."""
 
-    # The lock screen's styles only: the rest (SCREENS_CSS) are read once
-    # the lock screen is drawn, so the first screen is up sooner.
-    CSS_PATH = "lock.tcss"
+    # The app-wide styles, and the lock screen's (which LockScreen lists as
+    # well): read at start, so the first screen needs no second parse of the
+    # stylesheet. Every other screen lists its own styles (its CSS_PATH, in
+    # tui/screens/), which Textual reads when the screen is first opened.
+    CSS_PATH = ["app.tcss", "screens/lock.tcss"]
     TITLE = "小组"
     ENABLE_COMMAND_PALETTE = False  # closed to members on the shared screen
     BINDINGS = [
@@ -97,21 +94,8 @@ class XiaozuApp(KioskApp):
 
     async def _show_lock_screen(self, kiosk: Kiosk) -> None:
         await self.push_screen(LockScreen(kiosk))
-        # Read the other screens' styles and the records once it is drawn.
-        self.call_after_refresh(self._after_lock_screen, kiosk)
-
-    def _after_lock_screen(self, kiosk: Kiosk) -> None:
-        self.read_screens_css()
-        self.load_records(kiosk)
-
-    def read_screens_css(self) -> None:
-        """Add the styles of every screen after the lock screen's (once)."""
-        path = Path(__file__).with_name(SCREENS_CSS)
-        if self.stylesheet.has_source(str(path), ""):
-            return
-        self.stylesheet.read(path)
-        self.stylesheet.reparse()
-        self.stylesheet.update(self)
+        # Read the records once it is drawn.
+        self.call_after_refresh(self.load_records, kiosk)
 
     @work(exit_on_error=False, name="records")
     async def load_records(self, kiosk: Kiosk) -> None:

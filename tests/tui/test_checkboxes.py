@@ -14,7 +14,7 @@ from textual.widgets import Checkbox, SelectionList
 
 import tui
 
-TCSS = Path(tui.__file__).with_name("xiaozu.tcss")
+TCSS = Path(tui.__file__).with_name("app.tcss")
 
 
 class Boxes(App[None]):

@@ -57,6 +57,8 @@ class NoteDialog(ModalScreen[str | None]):
     Whether the text will do is for the flow function to say.
     """
 
+    CSS_PATH = "after.tcss"
+
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", id="note.save"),
         Binding("escape", "cancel", "取消", id="note.cancel"),
@@ -90,6 +92,8 @@ class NoteDialog(ModalScreen[str | None]):
 
 class AfterScreen(MeetingBoundScreen):
     """One meeting's minutes, with what is left to do after it (A1, A2, R3)."""
+
+    CSS_PATH = "after.tcss"
 
     ENGLISH_LABELS = _ENGLISH
     BINDINGS = [

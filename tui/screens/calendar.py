@@ -63,6 +63,8 @@ _LEGEND_ORDER = (
 class CalendarScreen(Screen[None]):
     """Held, postponed, missing and upcoming months, and attendance rates."""
 
+    CSS_PATH = "year.tcss"
+
     BINDINGS = [
         Binding("left_square_bracket", "previous", "上一年", id="calendar.previous"),
         Binding("right_square_bracket", "next", "下一年", id="calendar.next"),

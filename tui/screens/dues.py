@@ -98,6 +98,8 @@ def parse_day(text: str, today: date) -> date | None:
 class DuesScreen(Screen[None]):
     """The session group's dues, a year at a time."""
 
+    CSS_PATH = "dues.tcss"
+
     BINDINGS = [
         Binding("r", "pay", "记录交纳", id="dues.pay"),
         Binding("e", "rate", "月缴额", id="dues.rate"),

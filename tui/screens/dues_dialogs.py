@@ -37,6 +37,8 @@ class RateDraft:
 class DuesDialog(FormDialog):
     """A dues form: the meeting dialogs' form with a hint under its title."""
 
+    CSS_PATH = "dues.tcss"
+
 
 class PaymentDialog(DuesDialog):
     """Months covered, amount, the day paid, who collected it."""

@@ -46,6 +46,8 @@ class ElectionSetupDialog(FormDialog):
     """The candidates (only those who may be leader can be chosen; the
     others are listed with the reason) and the method."""
 
+    CSS_PATH = "election.tcss"
+
     method_set = getters.query_one("#election-method", RadioSet)
     candidates = getters.query_one("#election-candidates", SelectionList)
 
@@ -93,6 +95,8 @@ class ElectionSetupDialog(FormDialog):
 class HandsDialog(FormDialog):
     """举手表决: the hands counted for each candidate."""
 
+    CSS_PATH = "election.tcss"
+
     def __init__(
         self,
         env: KioskEnv,
@@ -134,6 +138,8 @@ _ENGLISH = {
 
 class ElectionScreen(MeetingBoundScreen):
     """The elections of one meeting, from the leader's side."""
+
+    CSS_PATH = "election.tcss"
 
     BINDINGS = [
         Binding("escape", "back", "返回", id="election.back"),

@@ -53,6 +53,8 @@ class BallotScreen(Screen[BallotChoice | None]):
     """One voter's ballot. Dismissed with the choice, or None when the voter
     steps back without voting."""
 
+    CSS_PATH = "election.tcss"
+
     BINDINGS = [
         Binding("y", "confirm", "确认投出", id="ballot.confirm"),
         Binding("n", "reselect", "重新选择", id="ballot.reselect"),
@@ -143,6 +145,8 @@ class NextVoterScreen(Screen[str]):
     either only after the PIN of whoever unlocked the kiosk (the voters take
     turns at this screen: none of them may end the round early, or step
     back into the leader's unlocked kiosk)."""
+
+    CSS_PATH = "election.tcss"
 
     BINDINGS = [
         Binding("ctrl+e", "close_round", "结束本轮计票", id="voting.close"),

@@ -29,6 +29,8 @@ from tui.screens.lock import PinForm
 class PinCheckScreen(ModalScreen[bool]):
     """A PIN, then dismissed with True; Escape: False."""
 
+    CSS_PATH = "lock.tcss"
+
     app = getters.app(KioskApp)
 
     BINDINGS = [Binding("escape", "cancel", "取消", id="check-cancel", show=False)]
@@ -82,6 +84,8 @@ class PinCheckScreen(ModalScreen[bool]):
 class LeaveWithoutPinScreen(ModalScreen[None]):
     """退出小组 while nobody holds a PIN: nothing to protect yet, and nobody
     could type one, so Enter leaves; the screen says how to set one up."""
+
+    CSS_PATH = "lock.tcss"
 
     app = getters.app(KioskApp)
 

@@ -28,6 +28,8 @@ _ENGLISH = {
 
 
 class ExportDialog(ModalScreen[bool | None]):
+    CSS_PATH = "after.tcss"
+
     BINDINGS = [
         Binding("y", "report", "是,同时记为已汇报", id="export.yes"),
         Binding("n", "export_only", "否,只导出", id="export.no"),

@@ -78,6 +78,8 @@ _CHANGES = ("new_group", *_GROUP_ACTIONS, *_PERSON_ACTIONS)
 class GroupsScreen(Screen[None]):
     """Groups, their members, and the changes the secretary records."""
 
+    CSS_PATH = "groups.tcss"
+
     BINDINGS = [
         Binding("n", "new_group", "新建小组", id="groups.new"),
         Binding("r", "rename", "改名", id="groups.rename"),

@@ -84,6 +84,8 @@ class Field:
 class ChangeDialog(ModalScreen[OrgChange | None]):
     """A form for one change to the organisation."""
 
+    CSS_PATH = "groups.tcss"
+
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", id="change.save"),
         Binding("escape", "cancel", "取消", id="change.cancel"),
@@ -179,6 +181,8 @@ class ChangeDialog(ModalScreen[OrgChange | None]):
 
 class HistoryDialog(ModalScreen[None]):
     """A person's or a group's history, oldest first."""
+
+    CSS_PATH = "groups.tcss"
 
     BINDINGS = [Binding("escape", "close", "关闭", id="history.back")]
 

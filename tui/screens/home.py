@@ -64,6 +64,8 @@ _ENGLISH = {
 class HomeScreen(Screen[None]):
     """The unlocked group's home."""
 
+    CSS_PATH = "home.tcss"
+
     BINDINGS = [
         Binding("p", "plan", "计划", id="home.plan"),
         Binding("n", "notice", "通知", id="home.notice"),

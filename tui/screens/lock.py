@@ -284,6 +284,8 @@ class LockScreen(Screen[None]):
     """小组 · 党小组会: who may unlock, and their PIN; Ctrl+S: the set-up code
     (``xiaozu init``), with which the secretary sets their own PIN."""
 
+    CSS_PATH = "lock.tcss"
+
     BINDINGS = [Binding("ctrl+s", "setup", "设置码", id="lock-setup", show=False)]
 
     app = getters.app(KioskApp)
@@ -433,6 +435,8 @@ class GroupChoice:
 
 class GroupChoiceScreen(ModalScreen[GroupChoice | None]):
     """A branch admin (or a leader of several groups) chooses the group."""
+
+    CSS_PATH = "lock.tcss"
 
     BINDINGS = [Binding("escape", "cancel", "返回", id="choose-group-cancel", show=False)]
 

@@ -119,6 +119,8 @@ def panel_step(step: Step) -> Step:
 class MeetingScreen(Screen[None]):
     """Run one meeting through its five steps."""
 
+    CSS_PATH = "meeting.tcss"
+
     BINDINGS = [
         Binding("escape", "back", "返回", id="meeting.back"),
         Binding("ctrl+g", "open_signin", "开放签到", id="meeting.signin"),

@@ -58,6 +58,8 @@ class MembersScreen(Screen[None]):
     """The members' sign-in PINs and badges, for the session's group (or,
     for a branch admin, the whole branch)."""
 
+    CSS_PATH = "members.tcss"
+
     BINDINGS = [
         Binding("e", "set_pin", "设置 PIN", id="members.pin"),
         Binding("b", "badge", "胸卡", id="members.badge"),

@@ -57,6 +57,8 @@ def out_of_date_text(meeting: Meeting, env: KioskEnv) -> str:
 class NoticeScreen(MeetingBoundScreen):
     """The notice of one meeting."""
 
+    CSS_PATH = "plan.tcss"
+
     ENGLISH_LABELS = _ENGLISH
     BINDINGS = [
         Binding("c", "copy", "复制通知", id="notice.copy"),

@@ -55,6 +55,8 @@ class OfficerRow:
 class OfficersScreen(Screen[None]):
     """Who may unlock, their PINs, and the branch committee's seats."""
 
+    CSS_PATH = "members.tcss"
+
     BINDINGS = [
         Binding("p", "set_pin", "设置 PIN", id="officers.pin"),
         Binding("r", "role", "支部职务", id="officers.role"),

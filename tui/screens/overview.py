@@ -40,6 +40,8 @@ CONGRESS_MONTHS = 12
 class OverviewScreen(Screen[None]):
     """Every group's findings, with the seed's words for the one selected."""
 
+    CSS_PATH = "overview.tcss"
+
     BINDINGS = [
         Binding("escape", "back", "返回", id="branch.back"),
         Binding("r", "refresh", "刷新", id="branch.refresh"),

@@ -30,6 +30,8 @@ class PinDialog(ModalScreen[str | None]):
     6–12 digits, or None on Escape. A refusal clears both fields and says
     why. Enter goes to the second field, and there saves; Ctrl+S saves."""
 
+    CSS_PATH = "pin_dialog.tcss"
+
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", id="pin.save"),
         Binding("escape", "cancel", "取消", id="pin.cancel"),

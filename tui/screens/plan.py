@@ -97,6 +97,8 @@ def parse_time(text: str) -> time | None:
 class PlanScreen(MeetingBoundScreen):
     """Plan one meeting, saving as the leader types."""
 
+    CSS_PATH = "plan.tcss"
+
     ENGLISH_LABELS = _ENGLISH
     BINDINGS = [Binding("escape", "back", "返回", id="plan.back")]
     AUTO_FOCUS = "#plan-date"

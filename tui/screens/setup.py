@@ -58,6 +58,8 @@ class SetupCodeScreen(ModalScreen[bool]):
     """The set-up code, typed (masked) and checked off the UI loop; dismissed
     with True once it is right, False on Escape."""
 
+    CSS_PATH = "lock.tcss"
+
     BINDINGS = [Binding("escape", "cancel", "取消", id="setup-cancel", show=False)]
 
     field = getters.query_one("#setup-code", Input)
@@ -164,6 +166,8 @@ class SetupCodeScreen(ModalScreen[bool]):
 class AdminChoiceScreen(ModalScreen[Person | None]):
     """Who sets their PIN with the code: the branch secretary or the
     organisation member, as the roster names them."""
+
+    CSS_PATH = "lock.tcss"
 
     BINDINGS = [Binding("escape", "cancel", "取消", id="setup-admin-cancel", show=False)]
 

@@ -38,33 +38,7 @@ def largest_scale(url: str, width: int, height: int) -> int:
 
 
 class SigninCodeScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    SigninCodeScreen {
-        align: center middle;
-        background: $background;
-    }
-    SigninCodeScreen > Vertical {
-        width: 100%;
-        height: 100%;
-        align: center middle;
-    }
-    SigninCodeScreen #code-title, SigninCodeScreen #code-count {
-        width: 100%;
-        height: auto;
-        text-align: center;
-    }
-    SigninCodeScreen #code-title {
-        text-style: bold;
-    }
-    SigninCodeScreen #code-box {
-        width: 100%;
-        height: 1fr;
-        align-horizontal: center;
-    }
-    SigninCodeScreen #code-large {
-        align: center middle;
-    }
-    """
+    CSS_PATH = "meeting.tcss"
 
     BINDINGS = [
         Binding("escape", "dismiss", "返回", id="code.back"),

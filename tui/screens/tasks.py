@@ -75,6 +75,8 @@ class TaskRow:
 class TasksScreen(Screen[None]):
     """The session group's follow-up tasks."""
 
+    CSS_PATH = "after.tcss"
+
     BINDINGS = [
         Binding("n", "note", "记录进展", id="tasks.note"),
         Binding("c", "close_task", "完成任务", id="tasks.close"),

@@ -79,6 +79,8 @@ def clip(text: str, cells: int) -> str:
 class TopicDialog(ModalScreen[str | None]):
     """One month's topic: Enter saves, Escape cancels."""
 
+    CSS_PATH = "year.tcss"
+
     BINDINGS = [Binding("escape", "cancel", "取消", id="topic.cancel")]
 
     field = getters.query_one("#topic-input", Input)
@@ -113,6 +115,8 @@ class TopicDialog(ModalScreen[str | None]):
 
 class YearScreen(Screen[None]):
     """The session group's plan for one year, month by month."""
+
+    CSS_PATH = "year.tcss"
 
     BINDINGS = [
         Binding("e", "edit", "修改本月", id="year.edit"),

@@ -104,6 +104,8 @@ class FormDialog(ModalScreen[bool]):
 class ReasonDialog(FormDialog):
     """Why someone is on leave (请假) or absent (缺席)."""
 
+    CSS_PATH = "dialogs.tcss"
+
     reason = getters.query_one("#dialog-reason", Input)
 
     def __init__(
@@ -126,6 +128,8 @@ class ReasonDialog(FormDialog):
 
 class OpinionDialog(FormDialog):
     """Who spoke, in which capacity (L3), and what they said."""
+
+    CSS_PATH = "dialogs.tcss"
 
     speaker = getters.query_one("#opinion-speaker", FieldSelect)
     capacity = getters.query_one("#opinion-capacity", FieldSelect)
@@ -183,6 +187,8 @@ class OpinionDialog(FormDialog):
 class TaskDialog(FormDialog):
     """A follow-up task: who, what, by when (YYYY-MM-DD)."""
 
+    CSS_PATH = "dialogs.tcss"
+
     who = getters.query_one("#task-who", FieldSelect)
     what = getters.query_one("#task-what", Input)
     due = getters.query_one("#task-due", Input)
@@ -235,6 +241,8 @@ class ConfirmDialog(FormDialog):
     """A question before something that cannot be undone or that the rules
     warn about: what will happen, shown in full; Enter or Ctrl+S goes ahead,
     Escape changes nothing."""
+
+    CSS_PATH = "dialogs.tcss"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "确认", id="dialog.confirm"),
