@@ -13,7 +13,7 @@ argument: nothing here reads it.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -83,6 +83,14 @@ class DuesBook:
 
     rates: tuple[DuesRate, ...] = ()
     payments: tuple[DuesPayment, ...] = ()
+    # A book of the recent years only (rules.dues_history folds the older
+    # ones): months before ``history_until`` are not worked out from
+    # payments here. ``old_arrears``: each member's months before it still
+    # owed; ``carried``: for a payment begun before it (and holding on past
+    # it), the fen those months took and how many of them had no amount set.
+    history_until: Month | None = None
+    old_arrears: Mapping[str, tuple[MonthDues, ...]] = field(default_factory=dict)
+    carried: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     # Each member's rates and payments, sorted: made at the first question
     # about anyone (ten years of a branch are 11,000 payments, and a group's
     # dues screen asks about every member, every month).
@@ -138,6 +146,7 @@ class DuesBook:
         return replace(self, payments=(*kept, payment))
 
     def merged(self, other: DuesBook) -> DuesBook:
+        """Both books' rates and payments (of whole years: no history folded)."""
         return DuesBook(self.rates + other.rates, self.payments + other.payments)
 
 
@@ -190,17 +199,23 @@ class MonthDues:
 def paid_by_month(book: DuesBook, person_id: str) -> tuple[dict[Month, int], int]:
     """How much of the member's payments went to each month, and what was
     paid over what the months covered were due (多交, kept as paid extra).
-
     Payments are applied oldest first. Each fills its months up to what is
     still due on them, in month order; what is left goes, split evenly, to
     covered months with no amount set, or else counts as extra.
+
+    In a book of recent years (``history_until``), months before it are
+    left out; a payment begun before it goes on with what it had left.
     """
     paid: dict[Month, int] = {}
     extra = 0
+    until = book.history_until
     for payment in book.payments_of(person_id):
-        left = payment.amount_fen
+        spent, unrated_before = book.carried.get(payment.id, (0, 0))
+        left = payment.amount_fen - spent
         unrated: list[Month] = []
         for month in sorted(set(payment.months)):
+            if until is not None and month < until:
+                continue
             due = book.rate_for(person_id, month)
             if due is None:
                 unrated.append(month)
@@ -209,13 +224,27 @@ def paid_by_month(book: DuesBook, person_id: str) -> tuple[dict[Month, int], int
             if take:
                 paid[month] = paid.get(month, 0) + take
                 left -= take
-        if unrated and left:
-            share, rest = divmod(left, len(unrated))
-            for index, month in enumerate(unrated):
+        if (unrated or unrated_before) and left:
+            share, rest = divmod(left, unrated_before + len(unrated))
+            for index, month in enumerate(unrated, start=unrated_before):
                 paid[month] = paid.get(month, 0) + share + (1 if index < rest else 0)
             left = 0
         extra += left
     return paid, extra
+
+
+def month_state(due: int | None, got: int, month: Month, current: Month) -> MonthState:
+    """How a month stands: what was due (None: no amount set), what was
+    paid towards it, and whether it has come (``current``: this month)."""
+    if due is None:
+        return MonthState.PAID if got else MonthState.NO_RATE
+    if due == 0:
+        return MonthState.EXEMPT
+    if got >= due:
+        return MonthState.PAID
+    if month > current:
+        return MonthState.NOT_DUE
+    return MonthState.PARTIAL if got else MonthState.UNPAID
 
 
 def month_dues(
@@ -228,19 +257,7 @@ def month_dues(
     for month in months:
         due = book.rate_for(person_id, month)
         got = paid.get(month, 0)
-        if due is None:
-            state = MonthState.PAID if got else MonthState.NO_RATE
-        elif due == 0:
-            state = MonthState.EXEMPT
-        elif got >= due:
-            state = MonthState.PAID
-        elif month > current:
-            state = MonthState.NOT_DUE
-        elif got:
-            state = MonthState.PARTIAL
-        else:
-            state = MonthState.UNPAID
-        found.append(MonthDues(month, due, got, state))
+        found.append(MonthDues(month, due, got, month_state(due, got, month, current)))
     return tuple(found)
 
 
@@ -282,11 +299,15 @@ def arrears(book: DuesBook, person_id: str, today: date) -> tuple[MonthDues, ...
     if not rates:
         return ()
     start, current = rates[0].since, Month.of(today)
+    earlier: tuple[MonthDues, ...] = ()
+    if book.history_until is not None:
+        earlier = book.old_arrears.get(person_id, ())
+        start = max(start, book.history_until)
     months = []
     while start <= current:
         months.append(start)
         start = start.plus(1)
-    return tuple(m for m in month_dues(book, person_id, months, today) if m.outstanding)
+    return earlier + tuple(m for m in month_dues(book, person_id, months, today) if m.outstanding)
 
 
 def months_text(months: Sequence[Month], lang: str = "zh", year: int | None = None) -> str:
