@@ -127,6 +127,15 @@ class Repository(Protocol):
         """Party dues: every rate and payment, or those filed under ``year``."""
         ...
 
+    def dues_years(self) -> list[int]:
+        """The years with a dues file, oldest first."""
+        ...
+
+    def year_dues(self, year: int) -> DuesBook:
+        """The rates and payments filed under ``year``, read without keeping
+        them (a payment is filed under the year of its first month)."""
+        ...
+
     def save_dues_rate(self, rate: DuesRate) -> None:
         """Store a monthly amount (replacing one for the same person and month)."""
         ...

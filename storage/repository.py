@@ -63,7 +63,7 @@ from storage.meeting_files import ALL_GROUPS, MUTABLE_AFTER_FINAL, AllGroups, Me
 from storage.org_file import OrgFile
 from storage.port import Repository, YearRecords
 from storage.secret import KEY_BYTES, load_or_create_secret, read_secret
-from storage.tables import Documents, check_meeting_id
+from storage.tables import Documents, check_meeting_id, check_year
 from storage.year_files import YearFiles
 
 __all__ = [
@@ -168,6 +168,13 @@ class DocumentRepository:
 
     def dues(self, year: int | None = None) -> DuesBook:
         return self._years.dues(year)
+
+    def dues_years(self) -> list[int]:
+        return self._years.dues_years()
+
+    def year_dues(self, year: int) -> DuesBook:
+        check_year(year)
+        return self._years.dues(year, keep=False)
 
     def save_dues_rate(self, rate: DuesRate) -> None:
         self._years.save_dues(DuesBook(rates=(rate,)))

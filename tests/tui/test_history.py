@@ -12,6 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from rules.dues import (
+    DuesBook,
+    DuesPayment,
+    DuesRate,
+    Month,
+    arrears,
+    member_year,
+    suggested_payment,
+)
 from rules.engine import check
 from rules.findings import Finding
 from rules.models import Addendum, BranchRecords, FollowUpTask, Step, TaskStatus
@@ -36,9 +45,11 @@ def whole(kiosk: Kiosk, now: datetime = NOW) -> Counter[Finding]:
     return Counter(check(on_disk(kiosk), now))
 
 
-def make(records: BranchRecords, clock: Clock | None = None) -> Kiosk:
+def make(records: BranchRecords, clock: Clock | None = None, dues: DuesBook | None = None) -> Kiosk:
     repo = MemoryRepository()
     save_records(repo, records)
+    if dues is not None:
+        repo.save_dues(dues)
     kiosk = Kiosk(KioskEnv(data_dir=Path("memory"), tz=TZ, clock=clock or Clock()), repo)
     kiosk.load_records()
     person = kiosk.org.person(SECRETARY) or kiosk.org.people[0]
@@ -201,5 +212,50 @@ def test_the_first_seal_takes_the_whole_archive(branch: BranchRecords) -> None:
         head = made.records.seal_head("g1")
         assert head is not None
         assert verify(final, {"g1": head}).ok
+    finally:
+        made.close()
+
+
+def same_dues(kiosk: Kiosk, years: range) -> None:
+    whole_book = kiosk.repo.dues()
+    today = kiosk.today()
+    people = [p.id for p in kiosk.org.party_members][::7]
+    for person in people:
+        assert arrears(kiosk.records.dues(), person, today) == arrears(whole_book, person, today)
+        for year in years:
+            book = kiosk.records.dues(year)
+            assert member_year(book, person, year, today) == member_year(
+                whole_book, person, year, today
+            )
+            assert suggested_payment(book, person, year, today) == suggested_payment(
+                whole_book, person, year, today
+            )
+
+
+def test_dues_of_every_year_are_the_whole_books() -> None:
+    data = ten_year_branch(NOW, years=YEARS)
+    made = make(data.records, dues=data.dues)
+    try:
+        book = made.records.dues()
+        assert book.history_until is not None  # the older years are folded
+        assert len(book.payments) < len(data.dues.payments) / 2
+        years = range(NOW.year - YEARS, NOW.year + 1)
+        same_dues(made, years)
+        # An old rate corrected upwards: the member owes the difference in
+        # those months (the older years folded again), then pays one.
+        person = made.org.party_members[0].id
+        month = Month(NOW.year - 4, 3)
+        old_rate = book.rate_for(person, month)
+        assert old_rate is not None
+        made.save_dues_rate(DuesRate(person, month, old_rate + 500, NOW.date(), person))
+        made.writer.flush_sync()
+        owed = {d.month: d for d in arrears(made.records.dues(), person, made.today())}
+        assert month in owed and owed[month].owed_fen == 500
+        same_dues(made, years)
+        paid = DuesPayment("pay-late", person, (month,), 500, NOW.date(), person, NOW)
+        made.save_dues_payment(paid)
+        made.writer.flush_sync()
+        assert month not in {d.month for d in arrears(made.records.dues(), person, made.today())}
+        same_dues(made, years)
     finally:
         made.close()

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from rules import seal
-from rules.dues import DuesBook, DuesPayment, DuesRate
+from rules.dues import DuesBook, DuesPayment, DuesRate, Month
+from rules.dues_history import DuesFold
 from rules.engine import check, in_order, sliced
 from rules.findings import Finding
 from rules.models import (
@@ -57,6 +58,11 @@ class Records:
         self._plans: dict[tuple[str, int], AnnualPlan] = {}
         self._records_since: date | None = None
         self._dropped: set[str] = set()  # tasks deleted since the start
+        # Dues changed since the start (their files may not have them yet),
+        # and the book last asked for about an older year.
+        self._new_rates: dict[tuple[str, Month], DuesRate] = {}
+        self._new_payments: dict[str, DuesPayment] = {}
+        self._older_dues: tuple[int, DuesBook] | None = None
         self.history = History(window=date.max.year)
         self._seal_heads: dict[str | None, seal.SealHead] = {}
         self._person_changes: list[PersonChange] = []
@@ -77,13 +83,14 @@ class Records:
         """Everything but the organisation (once at start, behind the lock
         screen: ten years of meetings take a second). Years before last are
         judged as they are read, and only what is still in use is kept."""
+        self.history = History(window=now.year - 1)
         # Dues first: their year files are the biggest, and the memory their
         # parsing frees is taken up again by the meetings read after them.
-        self._dues = self.repo.dues()
+        self._new_rates, self._new_payments = {}, {}
+        self._dues = self._folded(self.history.window)
         self._meetings, self._tasks, self._dropped = {}, {}, set()
         self._plans = {(p.group_id, p.year): p for p in self.repo.plans()}
         self._records_since = self.repo.records_since()
-        self.history = History(window=now.year - 1)
 
         def keep(meeting: Meeting, tasks: tuple[FollowUpTask, ...]) -> None:
             self._meetings[meeting.id] = meeting
@@ -185,9 +192,47 @@ class Records:
     def seal_head(self, group_id: str | None) -> seal.SealHead | None:
         return self._seal_heads.get(group_id)
 
-    def dues(self) -> DuesBook:
-        """Every dues rate and payment of the branch."""
-        return self._dues
+    def dues(self, year: int | None = None) -> DuesBook:
+        """The branch's dues book: every rate and payment of the recent
+        years, the older ones folded in (``rules.dues_history``); it answers
+        as the book of every year would. For an older ``year``, a book with
+        that year's payments in it too, read from the files."""
+        if year is None or self._dues.history_until is None:
+            return self._dues
+        if year >= self._dues.history_until.year:
+            return self._dues
+        if self._older_dues is None or self._older_dues[0] != year:
+            self._older_dues = (year, self._folded(year))
+        return self._older_dues[1]
+
+    def _filed(self, year: int) -> DuesBook:
+        """The dues filed under ``year``: its file, with what changed since
+        the start over it (a payment is filed under its first month's year)."""
+        book = self.repo.year_dues(year)
+        for rate in self._new_rates.values():
+            if rate.since.year == year:
+                book = book.with_rate(rate)
+        for payment in self._new_payments.values():
+            if min(payment.months).year == year:
+                book = book.with_payment(payment)
+        return book
+
+    def _folded(self, until: int) -> DuesBook:
+        """The book with the years before ``until`` folded, read from the
+        files a year at a time (the whole book when there are none)."""
+        years = set(self.repo.dues_years())
+        years |= {r.since.year for r in self._new_rates.values()}
+        years |= {min(p.months).year for p in self._new_payments.values()}
+        recent = DuesBook()
+        for year in sorted(y for y in years if y >= until):
+            recent = recent.merged(self._filed(year))
+        older = [y for y in years if y < until]
+        if not older:
+            return recent
+        fold = DuesFold(Month(until, 1))
+        for year in range(min(older), until):
+            fold.add_year(year, self._filed(year))
+        return fold.book(recent)
 
     def branch_records(self, year: int | None = None) -> BranchRecords:
         """What the rules engine judges, as one value: the records in memory
@@ -349,7 +394,21 @@ class Records:
                 self._group_changes.append(change)
 
     def put_dues_rate(self, rate: DuesRate) -> None:
-        self._dues = self._dues.with_rate(rate)
+        self._new_rates[(rate.person_id, rate.since)] = rate
+        self._dues_changed(rate.since)
+        if self._dues.history_until is None or rate.since >= self._dues.history_until:
+            self._dues = self._dues.with_rate(rate)
 
     def put_dues_payment(self, payment: DuesPayment) -> None:
-        self._dues = self._dues.with_payment(payment)
+        self._new_payments[payment.id] = payment
+        self._dues_changed(min(payment.months))
+        if self._dues.history_until is None or min(payment.months) >= self._dues.history_until:
+            self._dues = self._dues.with_payment(payment)
+
+    def _dues_changed(self, first: Month) -> None:
+        """A rate or payment from ``first`` on: a change to an older year's
+        months folds the older years again."""
+        self._older_dues = None
+        until = self._dues.history_until
+        if until is not None and first < until:
+            self._dues = self._folded(until.year)
