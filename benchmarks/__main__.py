@@ -1,7 +1,8 @@
 """Every benchmark, in one run, over the ten-year branch.
 
     .venv/bin/python -m benchmarks [--years 10] [--phones 60] [--seconds 10]
-                                   [--repeat 5] [--starts 11] [--json OUT.json]
+                                   [--repeat 5] [--starts 11] [--history-years 30]
+                                   [--json OUT.json]
 
 Prints a table and, with ``--json``, writes a JSON list of objects with
 ``name``, ``value``, ``unit``, ``baseline`` (the baseline's value, in the same
@@ -28,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import check_rules, kiosk_start, signin_http, signin_write
+from benchmarks import check_rules, history, kiosk_start, signin_http, signin_write
 from benchmarks.data import size_on_disk, write_branch
 
 
@@ -53,7 +54,12 @@ def _ratio_figure(
 
 
 def run(
-    years: int, phones: int, seconds: float, repeat: int, starts: int | None = None
+    years: int,
+    phones: int,
+    seconds: float,
+    repeat: int,
+    starts: int | None = None,
+    history_years: int = 30,
 ) -> tuple[list[Figure], bool, str]:
     """The figures, whether every correctness check held, and what was
     measured (for the table's heading)."""
@@ -178,8 +184,52 @@ def run(
                 + ("; includes one scrypt, by design" if name == "first_time" else ""),
             )
         )
+    figures += history_figures(history.measure(history_years, repeat))
     ok = report.ok and write_ok
     return figures, ok, heading
+
+
+def history_figures(report: history.HistoryReport) -> list[Figure]:
+    """Cost flat in history: the long history against one year."""
+    short, long = report.short, report.long
+    against = f"the kiosk on 1 year ({short.meetings} meetings), same run"
+    sides = (
+        f"{long.years} years ({long.meetings} meetings, {long.megabytes:.1f} MB) against 1"
+        f" ({short.megabytes:.1f} MB), new processes taking turns, median of {report.repeat}"
+    )
+    return [
+        _ratio_figure(
+            "history_peak_memory_loaded",
+            long.peak_kib / 1024,
+            "MiB",
+            short.peak_kib / 1024,
+            against,
+            history.MEMORY_AIM,
+            f"peak RSS (VmHWM) once loaded; {sides}",
+        ),
+        _ratio_figure(
+            "history_bytes_read_to_loaded",
+            long.read_bytes / 1e6,
+            "MB",
+            short.read_bytes / 1e6,
+            against,
+            1.0,
+            "rchar (every read, Python's own modules too) by the time the kiosk is"
+            " loaded: every year's files are read once at start, to find what is"
+            " still in use and judge each year",
+        ),
+        Figure(
+            "history_time_to_loaded",
+            long.loaded_s,
+            "s",
+            short.loaded_s,
+            against,
+            report.loaded_ratio,
+            None,
+            None,
+            "to the records loaded and the phone page up",
+        ),
+    ]
 
 
 def _number(value: float | None, digits: int = 3) -> str:
@@ -220,6 +270,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="their arrival window")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each timed thing")
     parser.add_argument(
+        "--history-years",
+        type=int,
+        default=30,
+        help="years of the long history set against one (default 30)",
+    )
+    parser.add_argument(
         "--starts",
         type=int,
         help="new processes of each kind for start and memory (default: 2 x repeat + 1)",
@@ -230,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--years must be at least 1")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.history_years < 2:
+        parser.error("--history-years must be at least 2")
     if args.starts is not None and args.starts < 1:
         parser.error("--starts must be at least 1")
     if not 0 < args.seconds < 3600:
@@ -237,7 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     least = signin_http.demo_group_size(args.years)
     if args.phones < least:
         parser.error(f"--phones must be at least {least}, g1's members in the branch")
-    figures, ok, heading = run(args.years, args.phones, args.seconds, args.repeat, args.starts)
+    figures, ok, heading = run(
+        args.years, args.phones, args.seconds, args.repeat, args.starts, args.history_years
+    )
     print(table(figures, heading))
     if args.json is not None:
         args.json.write_text(

@@ -56,6 +56,7 @@ class Start:
     peak_kib: int  # the peak then
     loaded_seconds: float  # to everything loaded (records, phone page)
     loaded_peak_kib: int  # the peak then
+    loaded_read_bytes: int = 0  # bytes read by then (rchar)
 
 
 def start_once(kind: str, data: Path | None) -> Start:
@@ -88,7 +89,8 @@ def start_once(kind: str, data: Path | None) -> Start:
         raise RuntimeError(
             f"the {kind} app did not reach its screen: {line!r} {loaded!r} {errors[-2000:]}"
         )
-    return Start(kind, seconds, int(line[len(READY) :]), loaded_seconds, int(loaded[len(LOADED) :]))
+    peak, read = (int(n) for n in loaded[len(LOADED) :].split())
+    return Start(kind, seconds, int(line[len(READY) :]), loaded_seconds, peak, read)
 
 
 @dataclass(frozen=True)

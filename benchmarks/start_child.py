@@ -3,7 +3,8 @@
     python -m benchmarks.start_child kiosk DATA | bare
 
 It writes "ready <peak KiB>" once its first screen is up and "loaded <peak
-KiB>" once everything is loaded (see ``benchmarks.kiosk_start``). The module
+KiB> <bytes read>" once everything is loaded (see ``benchmarks.kiosk_start``;
+the bytes are ``rchar`` of /proc/self/io: every read, files and pipes). The module
 imports only the standard library's asyncio, os, sys, time and pathlib, which
 Textual imports anyway: both processes hold what their app needs and
 nothing of the benchmark's (argparse, statistics, subprocess …), which
@@ -43,6 +44,17 @@ def peak_kib() -> int:
     return peak // 1024 if sys.platform == "darwin" else peak
 
 
+def bytes_read() -> int:
+    """Bytes this process has read so far (0 where /proc has no io file)."""
+    try:
+        for line in Path("/proc/self/io").read_text().splitlines():
+            if line.startswith("rchar:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 async def _until(condition: object, seconds: float = WAIT) -> None:
     assert callable(condition)
     deadline = time.monotonic() + seconds
@@ -75,7 +87,7 @@ async def _child_kiosk(data: Path) -> int:
                 and app.phone.port is not None
             )
         )
-        print(f"{LOADED}{peak_kib()}", flush=True)
+        print(f"{LOADED}{peak_kib()} {bytes_read()}", flush=True)
     return 0
 
 
@@ -91,7 +103,7 @@ async def _child_bare() -> int:
     async with app.run_test(size=(80, 24)):
         await _until(lambda: bool(app.query(Static)) and app.query_one(Static).is_mounted)
         print(f"{READY}{peak_kib()}", flush=True)
-        print(f"{LOADED}{peak_kib()}", flush=True)  # nothing more to load
+        print(f"{LOADED}{peak_kib()} {bytes_read()}", flush=True)  # nothing more to load
     return 0
 
 

@@ -21,8 +21,8 @@ from enum import StrEnum
 
 from rules.checks._common import (
     Month,
+    branch_start,
     counts_for_month,
-    first_full_month,
     group_meetings,
     group_start,
     is_held,
@@ -108,16 +108,7 @@ def _answerable_from(records: BranchRecords, group_id: str | None) -> Month | No
         return group_start(records, group)
     if org.active_groups:
         return None  # a branch with groups holds no monthly congress (B1)
-    if records.records_since is not None:
-        start = first_full_month(records.records_since)
-    elif records.meetings:
-        start = month_of(min(m.held_on for m in records.meetings))
-    else:
-        return None
-    dissolved = [g.dissolved_on for g in org.groups if g.dissolved_on is not None]
-    if dissolved:
-        start = max(start, first_full_month(max(dissolved)))
-    return start
+    return branch_start(records)
 
 
 def _first(meetings: Sequence[Meeting]) -> Meeting | None:

@@ -11,6 +11,7 @@ kiosk's time zone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -494,6 +495,14 @@ class BranchRecords:
     # The first day the records cover (e.g. when xiaozu was taken into use):
     # no month before it is reported as missing a meeting.
     records_since: date | None = None
+    # A slice of the history (rules.engine.sliced): the months and years
+    # judged are those in [period_from, period_until) ...
+    period_from: date | None = None
+    period_until: date | None = None
+    # ... and each group's (None: the branch's) first meeting day over the
+    # whole history, where a group's months begin when records_since is not
+    # known (None: look at the meetings given).
+    first_days: Mapping[str | None, date] | None = None
 
 
 # --------------------------------------------------------------------------

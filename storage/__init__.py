@@ -14,6 +14,7 @@ from storage.errors import (
     StorageWriteError,
 )
 from storage.lock import DataDirLock
+from storage.port import YearRecords
 from storage.repository import (
     ALL_GROUPS,
     FileRepository,
@@ -35,6 +36,7 @@ __all__ = [
     "Repository",
     "StorageError",
     "StorageWriteError",
+    "YearRecords",
     "resolve_data_dir",
     "save_records",
 ]

@@ -182,14 +182,18 @@ class MeetingFiles:
             self._pending_of = (state, grouped)
         return self._pending_of[1]
 
-    def file(self, name: str, pending: Pending | None = None) -> MeetingFile | None:
+    def file(
+        self, name: str, pending: Pending | None = None, *, keep: bool = True
+    ) -> MeetingFile | None:
         """A meeting's file, with the journal's sign-ins it does not include
-        yet (``pending``: read now when not given)."""
+        yet (``pending``: read now when not given). Kept decoded for the next
+        read of the whole history unless ``keep`` is false (a file read once,
+        or a year read on its own: memory does not grow with the years)."""
         if pending is None:
             pending = self._pending()
         meeting_id = name.rsplit("/", 1)[-1]
         found = self._documents.cached(
-            self._files,
+            self._files if keep else {},
             name,
             MEETING,
             lambda data, where: decode_meeting_file(data, meeting_id, where),
@@ -204,6 +208,19 @@ class MeetingFiles:
             if found is not None:
                 yield found
 
+    def years(self) -> list[int]:
+        """The years of the meeting directories, oldest first (a meeting's
+        file stays in the year it was first saved with)."""
+        return sorted({int(name.split("/")[1]) for name in self.names()})
+
+    def year_files(self, year: int) -> list[MeetingFile]:
+        """The meeting files in one year's directory, read without keeping
+        them."""
+        check_year(year)
+        pending = self._pending()
+        names = self._documents.store.names(f"meetings/{year:04d}/*")
+        return [f for name in names if (f := self.file(name, pending, keep=False)) is not None]
+
     def meetings(
         self, group_id: str | AllGroups | None = ALL_GROUPS, year: int | None = None
     ) -> list[Meeting]:
@@ -217,7 +234,7 @@ class MeetingFiles:
 
     def meeting(self, meeting_id: str) -> Meeting | None:
         name = self._name(meeting_id)
-        found = self.file(name) if name is not None else None
+        found = self.file(name, keep=False) if name is not None else None
         return found.meeting if found is not None else None
 
     def save_meeting(self, meeting: Meeting) -> None:
@@ -293,7 +310,11 @@ class MeetingFiles:
 
     def _highest_folded(self) -> int:
         return max(
-            (file.folded for name in self.names() if (file := self.file(name, {})) is not None),
+            (
+                file.folded
+                for name in self.names()
+                if (file := self.file(name, {}, keep=False)) is not None
+            ),
             default=0,
         )
 
@@ -330,7 +351,7 @@ class MeetingFiles:
             found = [task for file in self.all_files() for task in file.tasks]
         else:
             name = self._name(meeting_id)
-            file = self.file(name) if name is not None else None
+            file = self.file(name, keep=False) if name is not None else None
             found = list(file.tasks) if file is not None else []
         return sorted(found, key=lambda task: (task.due, task.id))
 

@@ -7,6 +7,7 @@ memory (the same code over two document stores, as TinyDB's storages).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -27,7 +28,15 @@ from rules.seal import SealHead
 from storage.errors import DataFileError
 from storage.meeting_files import ALL_GROUPS, AllGroups
 
-__all__ = ["ALL_GROUPS", "AllGroups", "Repository"]
+__all__ = ["ALL_GROUPS", "AllGroups", "Repository", "YearRecords"]
+
+
+@dataclass(frozen=True, slots=True)
+class YearRecords:
+    """The meetings whose files are in one year's directory, and their tasks."""
+
+    meetings: tuple[Meeting, ...] = ()
+    tasks: tuple[FollowUpTask, ...] = ()
 
 
 class Repository(Protocol):
@@ -59,6 +68,17 @@ class Repository(Protocol):
         ...
 
     def meeting(self, meeting_id: str) -> Meeting | None: ...
+
+    def meeting_years(self) -> list[int]:
+        """The years meeting files are kept under, oldest first (a meeting's
+        file stays in the year it was first saved with)."""
+        ...
+
+    def year_records(self, year: int) -> YearRecords:
+        """The meetings (with their sign-ins) and tasks of the files kept
+        under ``year``, read without keeping them: a long history read a year
+        at a time takes the memory of a year."""
+        ...
 
     def save_meeting(self, meeting: Meeting) -> None:
         """Raises FinalisedRecordError when finalised minutes would change.
@@ -107,6 +127,15 @@ class Repository(Protocol):
         """Party dues: every rate and payment, or those filed under ``year``."""
         ...
 
+    def dues_years(self) -> list[int]:
+        """The years with a dues file, oldest first."""
+        ...
+
+    def year_dues(self, year: int) -> DuesBook:
+        """The rates and payments filed under ``year``, read without keeping
+        them (a payment is filed under the year of its first month)."""
+        ...
+
     def save_dues_rate(self, rate: DuesRate) -> None:
         """Store a monthly amount (replacing one for the same person and month)."""
         ...
@@ -118,6 +147,10 @@ class Repository(Protocol):
     def save_dues(self, book: DuesBook) -> None:
         """Store many rates and payments (a demo, an import): one write per
         year's file, each atomic."""
+        ...
+
+    def records_since(self) -> date | None:
+        """The stored first day the records cover (None: not known)."""
         ...
 
     def save_records_since(self, day: date) -> None:

@@ -61,9 +61,9 @@ from storage.journal import FileJournal, Journal, MemoryJournal
 from storage.lock import DataDirLock
 from storage.meeting_files import ALL_GROUPS, MUTABLE_AFTER_FINAL, AllGroups, MeetingFiles
 from storage.org_file import OrgFile
-from storage.port import Repository
+from storage.port import Repository, YearRecords
 from storage.secret import KEY_BYTES, load_or_create_secret, read_secret
-from storage.tables import Documents, check_meeting_id
+from storage.tables import Documents, check_meeting_id, check_year
 from storage.year_files import YearFiles
 
 __all__ = [
@@ -112,6 +112,9 @@ class DocumentRepository:
     def seal_heads(self) -> dict[str | None, SealHead]:
         return self._org.seal_heads()
 
+    def records_since(self) -> date | None:
+        return self._org.records_since()
+
     def save_records_since(self, day: date) -> None:
         self._org.save_records_since(day)
 
@@ -124,6 +127,15 @@ class DocumentRepository:
 
     def meeting(self, meeting_id: str) -> Meeting | None:
         return self._meetings.meeting(meeting_id)
+
+    def meeting_years(self) -> list[int]:
+        return self._meetings.years()
+
+    def year_records(self, year: int) -> YearRecords:
+        files = self._meetings.year_files(year)
+        return YearRecords(
+            meetings=tuple(f.meeting for f in files), tasks=tuple(t for f in files for t in f.tasks)
+        )
 
     def save_meeting(self, meeting: Meeting) -> None:
         self._meetings.save_meeting(meeting)
@@ -156,6 +168,13 @@ class DocumentRepository:
 
     def dues(self, year: int | None = None) -> DuesBook:
         return self._years.dues(year)
+
+    def dues_years(self) -> list[int]:
+        return self._years.dues_years()
+
+    def year_dues(self, year: int) -> DuesBook:
+        check_year(year)
+        return self._years.dues(year, keep=False)
 
     def save_dues_rate(self, rate: DuesRate) -> None:
         self._years.save_dues(DuesBook(rates=(rate,)))

@@ -112,12 +112,18 @@ class YearFiles:
 
     # -- party dues (按时收缴党费) ---------------------------------------------
 
-    def dues(self, year: int | None = None) -> DuesBook:
+    def dues_years(self) -> list[int]:
+        """The years with a dues file, oldest first."""
+        return sorted(year for _, year in self._years(DUES_PATTERN, DUES))
+
+    def dues(self, year: int | None = None, *, keep: bool = True) -> DuesBook:
+        """Every rate and payment (of ``year``'s file only, when given).
+        Kept decoded for the next read unless ``keep`` is false."""
         pattern = DUES_PATTERN if year is None else f"dues/{year:04d}"
         book = DuesBook()
         for name, file_year in self._years(pattern, DUES):
             decode = functools.partial(_decode_dues, year=file_year)
-            found = self._documents.cached(self._dues_files, name, DUES, decode)
+            found = self._documents.cached(self._dues_files if keep else {}, name, DUES, decode)
             if found is not None:
                 book = book.merged(found)
         return book

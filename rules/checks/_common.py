@@ -201,24 +201,83 @@ def group_meetings(records: BranchRecords, group_id: str | None) -> list[Meeting
     return [m for m in records.meetings if m.group_id == group_id]
 
 
+def first_meeting_day(records: BranchRecords, group_id: str | None) -> date | None:
+    """The day of the group's (None: the branch's) first recorded meeting,
+    over the whole history even when ``records`` is a slice of it."""
+    if records.first_days is not None:
+        return records.first_days.get(group_id)
+    return min((m.held_on for m in group_meetings(records, group_id)), default=None)
+
+
+def records_start(
+    records: BranchRecords, group_id: str | None = None, *, any_group: bool = False
+) -> Month | None:
+    """The first month the records cover: from ``records_since`` or, if that
+    is not known, from the first recorded meeting of the group (or, with
+    ``any_group``, of anyone in the branch)."""
+    if records.records_since is not None:
+        return first_full_month(records.records_since)
+    if not any_group:
+        day = first_meeting_day(records, group_id)
+    elif records.first_days is not None:
+        day = min(records.first_days.values(), default=None)
+    else:
+        day = min((m.held_on for m in records.meetings), default=None)
+    return month_of(day) if day is not None else None
+
+
+def in_period(records: BranchRecords, start: Month) -> Month:
+    """``start``, or the first month of the slice judged if that is later."""
+    if records.period_from is None:
+        return start
+    return max(start, month_of(records.period_from))
+
+
+def end_month(records: BranchRecords, now: datetime) -> Month:
+    """The month the judged months stop before: the current one, or the end
+    of the slice judged if that is sooner."""
+    end = now_month(now)
+    if records.period_until is not None:
+        end = min(end, month_of(records.period_until))
+    return end
+
+
+def last_year(records: BranchRecords, now: datetime) -> int:
+    """The last year judged: the current one, or the slice's last."""
+    year = now.date().year
+    if records.period_until is not None:
+        year = min(year, (records.period_until - timedelta(days=1)).year)
+    return year
+
+
 def group_start(records: BranchRecords, group: Group) -> Month | None:
     """The first month a group is answerable for (M1, Y1, Y2).
 
     The records cover from ``records_since`` (or, if that is not known, from
     the group's first recorded meeting); a group set up mid-month is
-    answerable from the next month on.
+    answerable from the next month on. In a slice of the history, months
+    before the slice are left to the slice that holds them.
     """
-    if records.records_since is not None:
-        start = first_full_month(records.records_since)
-    else:
-        dates = [m.held_on for m in group_meetings(records, group.id)]
-        if not dates:
-            return None
-        start = month_of(min(dates))
+    start = records_start(records, group.id)
+    if start is None:
+        return None
     if group.decided_on is not None:
         start = max(start, first_full_month(group.decided_on))
-    return start
+    return in_period(records, start)
 
 
 def now_month(now: datetime) -> Month:
     return month_of(now.date())
+
+
+def branch_start(records: BranchRecords) -> Month | None:
+    """The first month a branch with no groups must hold a member congress
+    for (B1): from the start of the records, and once its last group was
+    dissolved."""
+    start = records_start(records, any_group=True)
+    if start is None:
+        return None
+    dissolved = [g.dissolved_on for g in records.organisation.groups if g.dissolved_on]
+    if dissolved:
+        start = max(start, first_full_month(max(dissolved)))
+    return start

@@ -15,6 +15,7 @@ from ._common import (
     en_date,
     en_month,
     en_names,
+    end_month,
     finding,
     group_meetings,
     group_start,
@@ -27,7 +28,6 @@ from ._common import (
     month_of,
     months_between,
     name_of,
-    now_month,
     person_names,
     zh_date,
     zh_month,
@@ -56,7 +56,7 @@ def m1_monthly(records: BranchRecords, now: datetime) -> Iterator[Finding]:
         covered = {
             month_of(m.held_on) for m in group_meetings(records, group.id) if counts_for_month(m)
         }
-        for month in months_between(start, now_month(now)):
+        for month in months_between(start, end_month(records, now)):
             if month in covered:
                 continue
             yield finding(

@@ -9,19 +9,20 @@ from rules.findings import Finding, Severity
 from rules.models import BranchRecords, MemberStatus, Person
 
 from ._common import (
+    branch_start,
     branch_subject,
     counts_for_month,
     days,
     en_date,
     en_month,
     en_names,
+    end_month,
     finding,
-    first_full_month,
     group_meetings,
     group_subject,
+    in_period,
     month_of,
     months_between,
-    now_month,
     person_names,
     zh_date,
     zh_month,
@@ -216,17 +217,11 @@ def b1_member_congress(records: BranchRecords, now: datetime) -> Iterator[Findin
     if org.active_groups:
         return
     congresses = group_meetings(records, None)
-    if records.records_since is not None:
-        start = first_full_month(records.records_since)
-    elif records.meetings:
-        start = month_of(min(m.held_on for m in records.meetings))
-    else:
+    start = branch_start(records)
+    if start is None:
         return
-    dissolved = [g.dissolved_on for g in org.groups if g.dissolved_on is not None]
-    if dissolved:
-        start = max(start, first_full_month(max(dissolved)))
     covered = {month_of(m.held_on) for m in congresses if counts_for_month(m)}
-    for month in months_between(start, now_month(now)):
+    for month in months_between(in_period(records, start), end_month(records, now)):
         if month in covered:
             continue
         yield finding(

@@ -18,6 +18,7 @@ from ._common import (
     group_start,
     group_subject,
     is_held,
+    last_year,
     meeting_label,
     meeting_label_en,
     meeting_subject,
@@ -53,7 +54,7 @@ def y1_january(records: BranchRecords, now: datetime) -> Iterator[Finding]:
         by_month = _by_month(group_meetings(records, group.id))
         plans = {p.year: p for p in records.plans if p.group_id == group.id}
         if start is not None:
-            for year in range(start[0], today.year + 1):
+            for year in range(start[0], last_year(records, now) + 1):
                 if (year, 1) < start or today < date(year, 2, 1):
                     continue
                 january = by_month.get((year, 1), [])
@@ -133,7 +134,7 @@ def y2_december(records: BranchRecords, now: datetime) -> Iterator[Finding]:
             continue
         meetings = group_meetings(records, group.id)
         by_month = _by_month(meetings)
-        for year in range(start[0], today.year + 1):
+        for year in range(start[0], last_year(records, now) + 1):
             if (year, 12) < start:
                 continue
             december = by_month.get((year, 12), [])

@@ -21,7 +21,6 @@ from datetime import date, datetime, time, timedelta
 
 from rules import access, seal, signin
 from rules.dues import DuesPayment, DuesRate
-from rules.engine import check
 from rules.findings import Finding
 from rules.models import (
     AnnualPlan,
@@ -91,7 +90,7 @@ class Kiosk:
         """Read the records from storage. Raises what the storage raises;
         ``wait_loaded`` then raises it too."""
         try:
-            self.records.read()
+            self.records.read(self.now())
             self.credentials.read()
         except BaseException as error:
             self._load_error = error
@@ -126,7 +125,7 @@ class Kiosk:
         self.records.read_organisation()
         self.credentials.read_pin_holders()
         if self.loaded:
-            self.records.read()
+            self.records.read(self.now())
             self.credentials.read()
 
     # -- the session --------------------------------------------------------------
@@ -184,7 +183,7 @@ class Kiosk:
 
     def findings(self) -> list[Finding]:
         """What the rules engine finds, limited to what the session may see."""
-        found = check(self.records.branch_records(), self.now())
+        found = self.records.findings(self.now())
         if self.session is None or self.session.branch_admin:
             return found
         gid = self._session_group()
@@ -284,7 +283,7 @@ class Kiosk:
         # group's chain on the way (R3, rules.seal): every path that
         # finalises comes through here.
         gid = meeting.group_id
-        group = [m for m in self.records.meetings_all() if m.group_id == gid]
+        group = self.records.meetings_to_seal(gid)
         before = self.records.find_meeting(meeting.id)
         to_save, head = seal.seal_on_save(
             meeting, before, group, self.records.seal_head(gid), self.now()

@@ -393,7 +393,7 @@ class AfterScreen(MeetingBoundScreen):
     def _neighbour(self, offset: int) -> str | None:
         """The id of the group's meeting before or after this one (of those
         held, the only ones with minutes)."""
-        ids = [m.id for m in self.kiosk.meetings(self.meeting.group_id) if m.step.held]
+        ids = self.kiosk.records.held_meeting_ids(self.meeting.group_id)
         if self.meeting_id not in ids:
             return None
         index = ids.index(self.meeting_id) + offset

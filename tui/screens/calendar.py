@@ -127,7 +127,7 @@ class CalendarScreen(Screen[None]):
 
     def refresh_content(self) -> None:
         kiosk, t = self.kiosk, self.env.t
-        records = kiosk.records.branch_records()
+        records = kiosk.records.branch_records(self.year)
         now = kiosk.now()
         if self.whole_branch:
             self.rows = list(calendar_rows(records, self.year, now).items())
@@ -179,7 +179,7 @@ class CalendarScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#calendar-grid")
     def _highlighted(self) -> None:
-        self._show_group(self.kiosk.records.branch_records())
+        self._show_group(self.kiosk.records.branch_records(self.year))
 
     def _show_group(self, records: BranchRecords) -> None:
         """The group under the cursor: its months counted, and attendance."""

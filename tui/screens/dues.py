@@ -167,7 +167,7 @@ class DuesScreen(Screen[None]):
         kiosk, t = self.kiosk, self.env.t
         keep = self.selected.id if self.selected is not None else None
         today = kiosk.today()
-        book = kiosk.records.dues()
+        book = kiosk.records.dues(self.year)
         self.members = list(kiosk.dues_members())
         years = [member_year(book, p.id, self.year, today) for p in self.members]
         owing = sum(1 for y in years if y.unpaid)
@@ -219,7 +219,7 @@ class DuesScreen(Screen[None]):
 
     def _member_text(self, person: Person) -> str:
         t, env, kiosk = self.env.t, self.env, self.kiosk
-        book, today = kiosk.records.dues(), kiosk.today()
+        book, today = kiosk.records.dues(self.year), kiosk.today()
         year = member_year(book, person.id, self.year, today)
         rates = book.rates_of(person.id)
         lines = [person.name]
@@ -267,7 +267,7 @@ class DuesScreen(Screen[None]):
     def _check_text(self) -> str:
         """The October dues check (十月:党费政策和党费检查)."""
         t, kiosk = self.env.t, self.kiosk
-        book, today = kiosk.records.dues(), kiosk.today()
+        book, today = kiosk.records.dues(self.year), kiosk.today()
         report = dues_check(book, self.members, self.year, today)
         through = report.through
         lines = [
@@ -336,7 +336,7 @@ class DuesScreen(Screen[None]):
             return
         t, kiosk = self.env.t, self.kiosk
         today = kiosk.today()
-        suggested = suggested_payment(kiosk.records.dues(), person.id, self.year, today)
+        suggested = suggested_payment(kiosk.records.dues(self.year), person.id, self.year, today)
         session = kiosk.session
         user = session.user if session is not None else None
         collectors = [(p.name, p.id) for p in self.members]
@@ -378,7 +378,7 @@ class DuesScreen(Screen[None]):
                     f"{typed.paid_on!r} is not a date; type YYYY-MM-DD.",
                 )
             payment = new_payment(
-                kiosk.records.dues(),
+                kiosk.records.dues(self.year),
                 payment_id=kiosk.new_dues_payment_id(),
                 person_id=person.id,
                 months=months,
@@ -408,7 +408,7 @@ class DuesScreen(Screen[None]):
         t, kiosk = self.env.t, self.kiosk
         current = Month.of(kiosk.today())
         since = current if current.year == self.year else Month(self.year, 1)
-        rate = kiosk.records.dues().rate_for(person.id, since)
+        rate = kiosk.records.dues(self.year).rate_for(person.id, since)
         dialog = RateDialog(
             self.env,
             t(f"月缴纳额:{person.name}", f"Monthly amount: {person.name}"),

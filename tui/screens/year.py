@@ -166,7 +166,7 @@ class YearScreen(Screen[None]):
 
     def refresh_content(self) -> None:
         t, kiosk = self.env.t, self.kiosk
-        records = kiosk.records.branch_records()
+        records = kiosk.records.branch_records(self.year)
         if self.group_id is None:
             self.plan, self.statuses = None, ()
             self.title_line.update(
@@ -346,7 +346,9 @@ class YearScreen(Screen[None]):
         status = self.statuses[month - 1]
         sep = ": " if self.env.lang == "en" else ":"
         lines = [Paragraph(Text(f"{t(f'{month}月', f'Month {month}')}{sep}{self._topic(month)}"))]
-        taken = annual_plan.taken_up_by(self.kiosk.records.branch_records(), self.plan, month)
+        taken = annual_plan.taken_up_by(
+            self.kiosk.records.branch_records(self.year), self.plan, month
+        )
         if taken is not None and (status.meeting is None or taken.id != status.meeting.id):
             lines.append(
                 Paragraph(
@@ -433,7 +435,9 @@ class YearScreen(Screen[None]):
         if month is None or plan is None:
             return
         t = self.env.t
-        fixed = annual_plan.topic_fixed_by(self.kiosk.records.branch_records(), plan, month)
+        fixed = annual_plan.topic_fixed_by(
+            self.kiosk.records.branch_records(self.year), plan, month
+        )
         if fixed is not None:
             self._say(
                 t(
@@ -460,7 +464,7 @@ class YearScreen(Screen[None]):
             return
         try:
             plan = annual_plan.edit_topic(
-                self.kiosk.records.branch_records(), self.plan, month, text
+                self.kiosk.records.branch_records(self.year), self.plan, month, text
             )
         except FlowError as error:
             self._say(f"{error.rule}: {error.message(self.env.lang)}", error=True)
@@ -473,7 +477,9 @@ class YearScreen(Screen[None]):
         if plan is None:
             return
         try:
-            decided = annual_plan.record_decision(self.kiosk.records.branch_records(), plan)
+            decided = annual_plan.record_decision(
+                self.kiosk.records.branch_records(self.year), plan
+            )
         except FlowError as error:
             self._say(f"{error.rule}: {error.message(self.env.lang)}", error=True)
             return

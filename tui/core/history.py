@@ -1,0 +1,250 @@
+"""Years before the recent ones, judged from their files: the kiosk's memory
+does not grow with the years of history.
+
+The records in memory (``tui.core.records``) are the meetings held from 1
+January of last year on (the window) and every older record still in use:
+a meeting not yet reported to the branch, an open task and its meeting, and
+any older record changed since the start. Older years are read one meeting
+directory at a time, judged by the rules engine a year at a time
+(``rules.engine.sliced``), and only what was found is kept, with an index of
+every meeting (its group, its days, and the directory holding its file).
+
+The index is rebuilt from the files at every start and never trusted over
+them: a year is judged again from its files (with what is newer in memory
+over them) when one of its records changes, when the organisation or a year
+plan changes, and when the day changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from rules.engine import check
+from rules.findings import Finding
+from rules.models import (
+    AnnualPlan,
+    BranchRecords,
+    FollowUpTask,
+    Meeting,
+    Organisation,
+    Step,
+    TaskStatus,
+)
+from storage import Repository
+
+Keep = Callable[[Meeting, tuple[FollowUpTask, ...]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One meeting of the files, as the index knows it."""
+
+    group_id: str | None
+    held_on: date
+    planned_at: datetime
+    held: bool  # started (minutes to read)
+    folder: int  # the year directory its file is kept under
+
+
+@dataclass(frozen=True, slots=True)
+class Newer:
+    """What the records in memory hold over the files (newer, or not yet
+    written): the files are read under it."""
+
+    org: Organisation
+    plans: Iterable[AnnualPlan]
+    records_since: date | None
+    meetings: Mapping[str, Meeting]
+    tasks: Mapping[str, FollowUpTask]
+    dropped: AbstractSet[str]  # tasks deleted
+
+
+def in_use(meeting: Meeting, tasks: Iterable[FollowUpTask]) -> bool:
+    """A record the kiosk still works on: not yet reported to the branch, or
+    with a task still open."""
+    return meeting.step is not Step.REPORTED or any(t.status is TaskStatus.OPEN for t in tasks)
+
+
+def entry(meeting: Meeting, folder: int) -> Entry:
+    return Entry(
+        meeting.group_id,
+        meeting.held_on,
+        meeting.planned_at,
+        meeting.step.held,
+        folder,
+    )
+
+
+def _by_meeting(tasks: Iterable[FollowUpTask]) -> dict[str, list[FollowUpTask]]:
+    found: dict[str, list[FollowUpTask]] = {}
+    for task in tasks:
+        found.setdefault(task.meeting_id, []).append(task)
+    return found
+
+
+class History:
+    """The years before ``window``: what the engine found in them, and the
+    index of every meeting in the files."""
+
+    def __init__(self, window: int) -> None:
+        self.window = window  # the first year held whole in memory
+        self.index: dict[str, Entry] = {}
+        self._found: dict[int, list[Finding]] = {}
+        # The group of each finding about an older meeting or task, by year.
+        self._groups: dict[int, dict[Finding, str | None]] = {}
+        self._first_used: dict[int, dict[str | None, date]] = {}
+        self._stale: set[int] = set()
+        self._judged_on: date | None = None
+
+    # -- what the index tells -------------------------------------------------
+
+    def first_days(self, memory: Iterable[Meeting] = ()) -> dict[str | None, date]:
+        """Each group's (None: the branch's) first meeting day, over the files
+        and what memory holds over them."""
+        first: dict[str | None, date] = {}
+        for group_id, day in [(e.group_id, e.held_on) for e in self.index.values()] + [
+            (m.group_id, m.held_on) for m in memory
+        ]:
+            if group_id not in first or day < first[group_id]:
+                first[group_id] = day
+        return first
+
+    def group_of(self, finding: Finding) -> tuple[bool, str | None]:
+        """Whether ``finding`` is about a meeting or task of the older years,
+        and the group holding it."""
+        for groups in self._groups.values():
+            if finding in groups:
+                return True, groups[finding]
+        return False, None
+
+    def findings(self) -> list[Finding]:
+        return [f for year in sorted(self._found) for f in self._found[year]]
+
+    def needs_judging(self, today: date) -> set[int]:
+        """The years to judge again before their findings are shown."""
+        if today != self._judged_on:
+            return set(self._found)
+        return set(self._stale)
+
+    def changed(self, *years: int) -> None:
+        """Records of these years changed (in memory): judge them again."""
+        self._stale.update(y for y in years if y < self.window)
+
+    def changed_all(self) -> None:
+        self._stale.update(self._found)
+
+    # -- reading and judging --------------------------------------------------
+
+    def load(self, repo: Repository, newer: Newer, now: datetime, keep: Keep) -> None:
+        """Read every meeting directory, oldest first: ``keep`` is given each
+        meeting of the window or still in use, with its tasks; each older
+        year is judged as soon as the directories that can hold it are read
+        (a meeting's file is under the year it was first saved with: a
+        meeting moved to another year is judged with it, late)."""
+        self.index.clear()
+        self._found.clear()
+        self._groups.clear()
+        self._first_used.clear()
+        self._stale.clear()
+        self._judged_on = now.date()
+        buckets: dict[int, tuple[list[Meeting], list[FollowUpTask]]] = {}
+        earliest = self._earliest(newer)
+        for folder in repo.meeting_years():
+            part = repo.year_records(folder)
+            tasks = _by_meeting(part.tasks)
+            for meeting in part.meetings:
+                own = tuple(tasks.get(meeting.id, ()))
+                self.index[meeting.id] = entry(meeting, folder)
+                year = meeting.held_on.year
+                earliest = min(earliest, year)
+                if year >= self.window or in_use(meeting, own):
+                    keep(meeting, own)
+                if year >= self.window:
+                    continue
+                if year in self._found:
+                    self._stale.add(year)  # a late file: that year again, later
+                    continue
+                bucket = buckets.setdefault(year, ([], []))
+                bucket[0].append(meeting)
+                bucket[1].extend(own)
+            for year in range(earliest, min(folder, self.window)):
+                if year not in self._found:
+                    self._judge(year, *buckets.pop(year, ([], [])), newer, now)
+        for year in range(earliest, self.window):
+            if year not in self._found:
+                self._judge(year, *buckets.pop(year, ([], [])), newer, now)
+        first = self.first_days()
+        self._stale.update(y for y, used in self._first_used.items() if used != first)
+
+    def judge_again(self, repo: Repository, newer: Newer, now: datetime) -> None:
+        """Judge the years that need it from their files, with what memory
+        holds over them."""
+        years = self.needs_judging(now.date())
+        self._judged_on = now.date()
+        self._stale.clear()
+        if not years:
+            return
+        folders = sorted({e.folder for e in self.index.values() if e.held_on.year in years})
+        buckets: dict[int, tuple[list[Meeting], list[FollowUpTask]]] = {y: ([], []) for y in years}
+        for folder in folders:
+            part = repo.year_records(folder)
+            tasks = _by_meeting(part.tasks)
+            for meeting in part.meetings:
+                self.index[meeting.id] = entry(meeting, folder)
+                year = meeting.held_on.year
+                if year not in buckets or meeting.id in newer.meetings:
+                    continue
+                bucket = buckets[year]
+                bucket[0].append(meeting)
+                bucket[1].extend(t for t in tasks.get(meeting.id, ()) if t.id not in newer.dropped)
+        ids_by_year: dict[int, set[str]] = {}
+        for meeting in newer.meetings.values():
+            year = meeting.held_on.year
+            if year in buckets:
+                buckets[year][0].append(meeting)
+                ids_by_year.setdefault(year, set()).add(meeting.id)
+        for task in newer.tasks.values():
+            for year, ids in ids_by_year.items():
+                if task.meeting_id in ids:
+                    buckets[year][1].append(task)
+        for year in sorted(years):
+            self._judge(year, *buckets[year], newer, now)
+
+    def _earliest(self, newer: Newer) -> int:
+        years = [p.year for p in newer.plans]
+        if newer.records_since is not None:
+            years.append(newer.records_since.year)
+        return min(years, default=self.window)
+
+    def _judge(
+        self,
+        year: int,
+        meetings: list[Meeting],
+        tasks: list[FollowUpTask],
+        newer: Newer,
+        now: datetime,
+    ) -> None:
+        first = self.first_days(newer.meetings.values())
+        records = BranchRecords(
+            organisation=newer.org,
+            meetings=tuple(sorted(meetings, key=lambda m: (m.planned_at, m.id))),
+            tasks=tuple(tasks),
+            plans=tuple(p for p in newer.plans if p.year == year),
+            records_since=newer.records_since,
+            period_from=date(year, 1, 1),
+            period_until=date(year + 1, 1, 1),
+            first_days=first,
+        )
+        found = check(records, now, organisation=False)
+        groups = {m.id: m.group_id for m in meetings}
+        task_groups = {t.id: groups.get(t.meeting_id) for t in tasks}
+        self._groups[year] = {
+            f: (groups if f.subject.kind.value == "meeting" else task_groups).get(f.subject.id)
+            for f in found
+            if f.subject.kind.value in ("meeting", "task")
+        }
+        self._found[year] = found
+        self._first_used[year] = first
