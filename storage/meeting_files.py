@@ -19,7 +19,7 @@ once, and it moves the group's chain head in org.json forward.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Final
@@ -29,7 +29,12 @@ from rules.models import Addendum, Attendance, FollowUpTask, Meeting
 from rules.seal import newest_link
 from storage import codec
 from storage.atomic import Tables
-from storage.errors import DataFileError, FinalisedRecordError, RecordNotFoundError
+from storage.errors import (
+    DataFileError,
+    FinalisedRecordError,
+    RecordNotFoundError,
+    StorageError,
+)
 from storage.journal import (
     FOLDED_TABLE,
     Journal,
@@ -294,19 +299,36 @@ class MeetingFiles:
 
     # -- sign-ins by phone or badge (storage.journal) --------------------------
 
-    def append_signin(self, meeting_id: str, attendance: Attendance) -> None:
-        self._documents.check_can_write()
-        name = self._signin_names.get(meeting_id) or self._name(meeting_id)
-        if name is None:
-            raise RecordNotFoundError(
-                f"会议 {meeting_id} 不存在,签到未保存。",
-                f"The meeting {meeting_id} does not exist; the sign-in was not saved.",
-            )
-        self._signin_names[meeting_id] = name
-        if self._journal.state() is None:
-            # A first journal: numbered on from every record already folded.
-            self._journal.reset(self._highest_folded() + 1)
-        self._journal.append(meeting_id, attendance)
+    def append_signins(
+        self, signins: Sequence[tuple[str, Attendance]]
+    ) -> list[StorageError | None]:
+        try:
+            self._documents.check_can_write()
+        except StorageError as error:
+            return [error] * len(signins)
+        outcomes: list[StorageError | None] = [None] * len(signins)
+        known: list[int] = []
+        for index, (meeting_id, _) in enumerate(signins):
+            name = self._signin_names.get(meeting_id) or self._name(meeting_id)
+            if name is None:
+                outcomes[index] = RecordNotFoundError(
+                    f"会议 {meeting_id} 不存在,签到未保存。",
+                    f"The meeting {meeting_id} does not exist; the sign-in was not saved.",
+                )
+                continue
+            self._signin_names[meeting_id] = name
+            known.append(index)
+        if not known:
+            return outcomes
+        try:
+            if self._journal.state() is None:
+                # A first journal: numbered on from every record already folded.
+                self._journal.reset(self._highest_folded() + 1)
+            self._journal.append([signins[index] for index in known])
+        except StorageError as error:
+            for index in known:  # none of them was added
+                outcomes[index] = error
+        return outcomes
 
     def _highest_folded(self) -> int:
         return max(

@@ -6,7 +6,7 @@ memory (the same code over two document stores, as TinyDB's storages).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -25,7 +25,7 @@ from rules.models import (
     PersonChange,
 )
 from rules.seal import SealHead
-from storage.errors import DataFileError
+from storage.errors import DataFileError, StorageError
 from storage.meeting_files import ALL_GROUPS, AllGroups
 
 __all__ = ["ALL_GROUPS", "AllGroups", "Repository", "YearRecords"]
@@ -91,6 +91,16 @@ class Repository(Protocol):
         when this returns, with one sync (storage.journal); read back with
         the meeting at once, folded into the meeting's file later. Raises
         RecordNotFoundError for a meeting that is not stored."""
+        ...
+
+    def append_signins(
+        self, signins: Sequence[tuple[str, Attendance]]
+    ) -> list[StorageError | None]:
+        """Sign-ins that arrived together, (meeting id, attendance) each, all
+        durable with one sync (group commit, storage.journal). Raises
+        nothing: says, in order, what became of each (None: durable; else why
+        not, as ``append_signin`` would raise it). One that cannot be written
+        does not hold back the others, but a failed sync fails them all."""
         ...
 
     def fold_signins(self) -> int:

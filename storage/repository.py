@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -141,7 +141,14 @@ class DocumentRepository:
         self._meetings.save_meeting(meeting)
 
     def append_signin(self, meeting_id: str, attendance: Attendance) -> None:
-        self._meetings.append_signin(meeting_id, attendance)
+        error = self.append_signins([(meeting_id, attendance)])[0]
+        if error is not None:
+            raise error
+
+    def append_signins(
+        self, signins: Sequence[tuple[str, Attendance]]
+    ) -> list[StorageError | None]:
+        return self._meetings.append_signins(signins)
 
     def fold_signins(self) -> int:
         return self._meetings.fold_signins()

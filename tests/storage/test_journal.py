@@ -334,3 +334,139 @@ def test_a_journal_made_anew_numbers_on_from_what_the_meetings_hold(data_dir: Pa
         abandon(repository)
     with FileRepository(data_dir) as repository:
         assert set(statuses(repository.meeting(MEETING_ID))) == {"p1", "p2", "p3", "p4"}
+
+
+# -- group commit: sign-ins that arrive together share one sync ------------------
+
+
+def test_sign_ins_that_arrive_together_are_written_with_one_sync(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_up(repo)
+    syncs: list[int] = []
+    real = os.fdatasync
+
+    def counted(fd: int) -> None:
+        syncs.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(journal_module.os, "fdatasync", counted)
+    outcomes = repo.append_signins(
+        [(MEETING_ID, came("p1")), ("m-2025-99", came("p2")), (MEETING_ID, came("p3", 30))]
+    )
+    # The one for a meeting that is not stored fails alone, with its reason.
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], RecordNotFoundError)
+    assert set(statuses(repo.meeting(MEETING_ID))) == {"p1", "p3"}
+    if isinstance(repo, FileRepository):
+        assert len(syncs) == 1
+        with FileRepository(repo.data_dir, writable=False) as reader:
+            assert set(statuses(reader.meeting(MEETING_ID))) == {"p1", "p3"}
+
+
+def test_a_failed_sync_fails_every_sign_in_of_its_batch_and_keeps_none(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repository = FileRepository(data_dir).open()
+    set_up(repository)
+    repository.append_signin(MEETING_ID, came("p1"))
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(journal_module.os, "fdatasync", full)
+        outcomes = repository.append_signins([(MEETING_ID, came("p2")), (MEETING_ID, came("p3"))])
+    assert all(isinstance(outcome, StorageWriteError) for outcome in outcomes)
+    assert set(statuses(repository.meeting(MEETING_ID))) == {"p1"}
+    abandon(repository)
+    assert journal_records(data_dir) == 1
+    with FileRepository(data_dir) as repository:
+        assert set(statuses(repository.meeting(MEETING_ID))) == {"p1"}
+
+
+def _batch_on_disk(data_dir: Path) -> tuple[Path, bytes, list[int]]:
+    """A journal holding p1 alone, then p2, p3, p4 in one batch, as a kill
+    leaves it; with the offsets of the batch's records."""
+    repository = FileRepository(data_dir).open()
+    set_up(repository)
+    repository.append_signin(MEETING_ID, came("p1"))
+    before = parse((data_dir / JOURNAL_NAME).read_bytes(), JOURNAL_NAME).end
+    assert repository.append_signins(
+        [(MEETING_ID, came(p, 30 + n)) for n, p in enumerate(("p2", "p3", "p4"))]
+    ) == [None, None, None]
+    abandon(repository)
+    path = data_dir / JOURNAL_NAME
+    raw = path.read_bytes()
+    offsets = [before]
+    for _ in range(2):
+        length = int.from_bytes(raw[offsets[-1] + 4 : offsets[-1] + 8], "little")
+        offsets.append(offsets[-1] + journal_module.RECORD_HEADER_SIZE + length)
+    assert raw[offsets[0] : offsets[0] + 4] == journal_module.BATCH_MAGIC
+    assert raw[offsets[2] : offsets[2] + 4] == journal_module.RECORD_MAGIC
+    return path, raw, offsets
+
+
+@pytest.mark.parametrize(
+    "lost",
+    ["first-record-damaged", "middle-page-never-written", "last-record-missing"],
+)
+def test_a_batch_cut_short_by_a_power_cut_is_ignored_whole(data_dir: Path, lost: str) -> None:
+    """A power cut during a batch's sync may leave any of its pages on the
+    disk: none of the batch was confirmed, so none of it counts, and the
+    sign-ins confirmed before it stay."""
+    path, raw, offsets = _batch_on_disk(data_dir)
+    damaged = bytearray(raw)
+    if lost == "first-record-damaged":  # its payload's end did not get there
+        damaged[offsets[1] - 8 : offsets[1]] = bytes(8)
+    elif lost == "middle-page-never-written":
+        damaged[offsets[1] : offsets[2]] = bytes(offsets[2] - offsets[1])
+    else:
+        damaged[offsets[2] : offsets[2] + 30] = bytes(30)
+    path.write_bytes(bytes(damaged))
+
+    state = parse(path.read_bytes(), path)
+    assert state.torn and [e.attendance.person_id for e in state.entries] == ["p1"]
+    with FileRepository(data_dir) as repository:
+        assert set(statuses(repository.meeting(MEETING_ID))) == {"p1"}
+        repository.append_signin(MEETING_ID, came("p2", 40))
+    assert stored_attendance(data_dir) == ["p1", "p2"]
+
+
+def test_a_damaged_record_of_a_confirmed_batch_with_more_after_it_is_damage(
+    data_dir: Path,
+) -> None:
+    """The first sign-in (alone, confirmed) damaged with the batch after it
+    whole: not a power cut, and never read past or written over."""
+    path, raw, _ = _batch_on_disk(data_dir)
+    damaged = raw[: HEADER_SIZE + 30] + b"X" + raw[HEADER_SIZE + 31 :]
+    path.write_bytes(damaged)
+    with pytest.raises(DataFileError) as caught:
+        FileRepository(data_dir).open()
+    assert "damaged" in caught.value.message("en")
+    assert path.read_bytes() == damaged
+
+
+def test_a_journal_from_before_group_commit_is_read_and_started_again(data_dir: Path) -> None:
+    """A format 1 journal (every record on its own) left by a kill of an
+    older xiaozu: its sign-ins are folded in, and the journal started again
+    in this format before it takes a batch."""
+    with FileRepository(data_dir) as repository:
+        set_up(repository)
+    first = 1
+    crc = journal_module.zlib.crc32(journal_module.struct.pack("<IQ", 1, first))
+    header = journal_module._HEADER.pack(journal_module.MAGIC, 1, crc, first)
+    records = journal_module.record_bytes(1, MEETING_ID, came("p1"))
+    records += journal_module.record_bytes(2, MEETING_ID, came("p2", 27))
+    old = header + records
+    (data_dir / JOURNAL_NAME).write_bytes(old + bytes(journal_module.CHUNK - len(old)))
+    assert parse((data_dir / JOURNAL_NAME).read_bytes(), JOURNAL_NAME).version == 1
+    with FileRepository(data_dir) as repository:
+        assert set(statuses(repository.meeting(MEETING_ID))) == {"p1", "p2"}
+        assert repository.append_signins(
+            [(MEETING_ID, came("p3", 30)), (MEETING_ID, came("p4", 31))]
+        ) == [None, None]
+        state = parse((data_dir / JOURNAL_NAME).read_bytes(), JOURNAL_NAME)
+        assert state.version == journal_module.FORMAT
+        assert [e.seq for e in state.entries] == [3, 4]
+    assert stored_attendance(data_dir) == ["p1", "p2", "p3", "p4"]

@@ -236,12 +236,11 @@ class Kiosk:
         record = changed.attendance_of(person_id)
         assert record is not None
         # Not a rewrite of the meeting's file: one record appended to the
-        # sign-in journal (one sync), folded into the file by the meeting's
-        # next save. A sign-in never finalises, so there is nothing to seal.
+        # sign-in journal, folded into the file by the meeting's next save;
+        # sign-ins arriving together share one sync (group commit). A
+        # sign-in never finalises, so there is nothing to seal.
         self.records.put_meeting(changed)
-        self.writer.submit(
-            functools.partial(self.repo.append_signin, changed.id, record), changed.id
-        )
+        self.writer.submit_together((changed.id, record), self.repo.append_signins, changed.id)
         return changed
 
     def sign_in_badge(self, token: str) -> tuple[signin.BadgeCheck, Meeting | None]:

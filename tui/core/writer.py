@@ -5,21 +5,43 @@ loop).
 A screen tells the user "saved" only once ``flush`` (or ``stored``) has said
 so; a write that failed is reported through ``on_error``, and the caller
 reads the record back from disk so the screen shows what is really stored.
+
+Group commit (``submit_together``): sign-ins that arrive while the thread is
+busy (a room of members scanning the code at once) wait in one batch, and
+are written together with one sync when the thread gets to them; each is
+done (and its phone told) only once the whole batch is durable, and each
+has its own outcome. A batch takes only writes queued one after the other:
+any other write queued between two sign-ins closes it, so the order of
+every write is kept.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from threading import Lock
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from storage import StorageError
 from tui.core.env import KioskEnv
 
 T = TypeVar("T")
+Item = TypeVar("Item")
+
+#: Writes a batch of items; says, in order, what became of each (None: on disk).
+WriteAll = Callable[[Sequence[Item]], Sequence[StorageError | None]]
+
+
+@dataclass
+class _Batch(Generic[Item]):
+    """Items waiting to be written together, each with its own future."""
+
+    write_all: WriteAll[Item]
+    items: list[Item] = field(default_factory=list)
+    futures: list[Future[None]] = field(default_factory=list)
 
 
 async def _done(future: Future[None]) -> None:
@@ -56,18 +78,63 @@ class Writer:
         self._pending: dict[Future[None], None] = {}
         self._lock = Lock()
         self._failed = 0  # writes failed since the last flush
+        # The batch still taking items (queued, not yet begun), if any.
+        self._open: _Batch[Any] | None = None
+        #: How many batches ``submit_together`` has written, and how many
+        #: items they held (for a benchmark to report what a batch holds).
+        self.batches = 0
+        self.batched = 0
 
     def submit(self, write: Callable[[], None], meeting_id: str = "") -> None:
         """Queue ``write``; ``meeting_id`` names what it was for, if it fails."""
-        future = self._thread.submit(write)
         with self._lock:
+            self._open = None  # a sign-in after this write goes after it
+            future = self._thread.submit(write)
             self._pending[future] = None
         future.add_done_callback(lambda f: self._written(f, meeting_id))
+
+    def submit_together(self, item: Item, write_all: WriteAll[Item], meeting_id: str = "") -> None:
+        """Queue ``item`` to be written by ``write_all`` in one batch with the
+        items queued right before it for the same ``write_all`` and not yet
+        begun; done when its batch is on disk, failed with its own error."""
+        future: Future[None] = Future()
+        with self._lock:
+            batch = self._open
+            if batch is None or batch.write_all != write_all:
+                batch = self._open = _Batch(write_all)
+                self._thread.submit(self._write_batch, batch)
+            batch.items.append(item)
+            batch.futures.append(future)
+            self._pending[future] = None
+        future.add_done_callback(lambda f: self._written(f, meeting_id))
+
+    def _write_batch(self, batch: _Batch[Any]) -> None:
+        with self._lock:
+            if self._open is batch:
+                self._open = None  # from now on, items make a new batch
+            items, futures = list(batch.items), list(batch.futures)
+            self.batches += 1
+            self.batched += len(items)
+        try:
+            outcomes = list(batch.write_all(items))
+            if len(outcomes) != len(items):
+                raise RuntimeError(f"{len(items)} items written, {len(outcomes)} outcomes")
+        except BaseException as error:  # every item fails with it
+            for future in futures:
+                future.set_exception(error)
+            return
+        for future, outcome in zip(futures, outcomes, strict=True):
+            if outcome is None:
+                future.set_result(None)
+            else:
+                future.set_exception(outcome)
 
     def run(self, work: Callable[[], T]) -> Future[T]:
         """Run ``work`` on the writer's thread, in order with every write (a
         read that must not see a write half-way), not counted as a write."""
-        return self._thread.submit(work)
+        with self._lock:
+            self._open = None  # a sign-in queued after it is not read by it
+            return self._thread.submit(work)
 
     def _written(self, future: Future[None], meeting_id: str) -> None:
         error = future.exception()
