@@ -17,6 +17,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
@@ -31,6 +32,10 @@ from tui.widgets.bindings import localise_bindings
 
 if TYPE_CHECKING:
     from tui.phone.server import PhoneServer
+
+#: Sign-ins by phone that follow one another within this many seconds are
+#: shown together, in one redraw of the screen (``signed_in_by_phone``).
+REDRAW_SECONDS = 0.25
 
 
 class ProblemScreen(Screen[None]):
@@ -74,6 +79,11 @@ class XiaozuApp(KioskApp):
         self.phone: PhoneServer | None = None
         self._last_activity = time.monotonic()
         self._idle_session: Session | None = None  # whose idle time is counted
+        # Phone sign-ins not yet shown (by meeting), the redraw due for them,
+        # and when the last one was.
+        self._signed_in: set[str] = set()
+        self._redraw: Timer | None = None
+        self._redrawn_at = -REDRAW_SECONDS
 
     # -- start ----------------------------------------------------------------
 
@@ -158,9 +168,30 @@ class XiaozuApp(KioskApp):
 
     def signed_in_by_phone(self, meeting_id: str) -> None:
         """A member signed in by phone: the roster shows it at once, and the
-        kiosk counts it as use (it does not lock mid sign-in)."""
+        kiosk counts it as use (it does not lock mid sign-in).
+
+        A room of members signing in at once would have the screen (a
+        roster of up to a few hundred, counts, the leader's report) drawn
+        anew many times a second, each time keeping the phones' answers
+        waiting; so the roster is redrawn at once for a sign-in, and for the
+        ones that follow within REDRAW_SECONDS of that, once more when that
+        time is up."""
         self.note_activity()
-        self.screen.post_message(RecordsChanged(meeting_id))
+        self._signed_in.add(meeting_id)
+        if self._redraw is not None:
+            return  # a redraw is due: it shows this sign-in too
+        wait = self._redrawn_at + REDRAW_SECONDS - time.monotonic()
+        if wait <= 0:
+            self._show_signins()
+        else:
+            self._redraw = self.set_timer(wait, self._show_signins, name="sign-ins")
+
+    def _show_signins(self) -> None:
+        self._redraw = None
+        self._redrawn_at = time.monotonic()
+        signed_in, self._signed_in = self._signed_in, set()
+        for meeting_id in sorted(signed_in):
+            self.screen.post_message(RecordsChanged(meeting_id))
 
     # -- navigation -------------------------------------------------------------
 

@@ -19,14 +19,14 @@ import pytest
 import yarl
 from textual.pilot import Pilot
 
-from rules import signin
+from rules import flow, signin
 from rules.demo import demo_branch
 from rules.models import AttendanceStatus, RecordedBy
 from storage import FileRepository
 from tests.tui.conftest import NOW, SECRET_FILE, Clock, start_meeting, stored, unlocked
 from tests.tui.test_meeting import G1_NEXT, HELD_AT, kiosk_of, message, rows
 from tests.tui.test_qr import _cells_of_strips, _decode, _raster
-from tui.app import XiaozuApp
+from tui.app import REDRAW_SECONDS, XiaozuApp
 from tui.screens.meeting import MeetingScreen
 from tui.screens.signin_code import SigninCodeScreen
 from tui.widgets.qr import QRCode
@@ -566,3 +566,48 @@ async def test_damaged_stored_pin_attempts_refuse_with_a_page_and_tell_the_kiosk
         assert "org.json" in shown
         assert attendance(app) == {}
     assert org.read_bytes() == before  # the damaged file is left as it was
+
+
+async def test_a_room_signing_in_at_once_is_shown_together_and_none_is_left_out(
+    app: XiaozuApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phones signing in one right after another: the first shows at once,
+    the rest together a moment later (one redraw, not one each), and the
+    roster and its count end up with every one of them."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await meeting_open(app, pilot)
+        kiosk = kiosk_of(app)
+        redraws: list[int] = []
+        draw = MeetingScreen.refresh_view
+
+        def counted(self: MeetingScreen) -> None:
+            redraws.append(len(self.meeting.attendance))
+            draw(self)
+
+        monkeypatch.setattr(MeetingScreen, "refresh_view", counted)
+        members = [p.id for p in flow.expected_attendees(screen.meeting, kiosk.org)][:5]
+
+        def signs_in(person_id: str) -> None:
+            kiosk.sign_in(person_id, RecordedBy.PHONE, phone=f"phone-{person_id}")
+            app.signed_in_by_phone(G1_NEXT)
+
+        signs_in(members[0])
+        await pilot.pause()
+        assert roster_row(app, members[0])[2] == "出席"  # the first at once
+        for person_id in members[1:]:
+            signs_in(person_id)
+        await pilot.pause()
+        # The others came within moments of it: shown with the redraw due.
+        assert roster_row(app, members[-1])[2] == "未登记"
+        await pilot.pause(REDRAW_SECONDS + 0.1)
+        await pilot.pause()
+        assert all(roster_row(app, person_id)[2] == "出席" for person_id in members)
+        assert f"已到 {len(members)}/" in str(app.screen.query_one("#signin-hint").render())
+        assert redraws == [1, len(members)]
+        # Only the cells that changed were redrawn: the table is as it would
+        # be drawn whole.
+        roster = app.screen.query_one(Roster)
+        shown = rows(roster)
+        roster._layout = None
+        roster.show(roster.entries)
+        assert rows(roster) == shown

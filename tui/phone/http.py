@@ -45,7 +45,7 @@ from tui.phone.guard import ErrorPage, Guard, log, refused
 
 #: A request's head (request line and headers), bytes at most.
 MAX_HEAD = 16 * 1024
-#: Connections open at once, at most (sixty phones at a time is a big room).
+#: Connections open at once, at most (a room of 200 phones, each with one open).
 MAX_CONNECTIONS = 256
 #: Seconds for one whole request (head and body) to arrive, from the
 #: connection or the last answer on it, however it trickles in (also how

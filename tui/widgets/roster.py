@@ -180,6 +180,9 @@ class Roster(DataTable[str]):
         self.env = env
         self.entries: list[RosterEntry] = []
         self._filled_for = -1
+        # What the table shows: its headers, column widths and people; the cells.
+        self._layout: tuple[list[str], list[int], list[str]] | None = None
+        self._shown: list[list[str]] = []
         localise_bindings(self, env.lang, _ENGLISH)
 
     def on_mount(self) -> None:
@@ -220,12 +223,25 @@ class Roster(DataTable[str]):
             shown = [self._cells(row, short=True) for row in self.entries]
         if width > 0:
             shown = _fitted(headers, shown, width)
+        widths = _column_widths(headers, shown)
+        layout = (headers, widths, [row.person_id for row in self.entries])
+        if layout == self._layout:
+            # The same people in the same columns (a sign-in, a mark): only
+            # the cells that changed are redrawn, not the whole table (in a
+            # room of 200, a sign-in a moment).
+            for row, before, cells in zip(self.entries, self._shown, shown, strict=True):
+                for column, (old, new) in enumerate(zip(before, cells, strict=True)):
+                    if old != new:
+                        self.update_cell(row.person_id, f"c{column}", new)
+            self._shown = shown
+            return
+        self._layout, self._shown = layout, shown
         self.clear(columns=True)
-        for header, cell_width in zip(headers, _column_widths(headers, shown), strict=True):
-            self.add_column(header, width=cell_width)
+        for column, (header, cell_width) in enumerate(zip(headers, widths, strict=True)):
+            self.add_column(header, width=cell_width, key=f"c{column}")
         for row, cells in zip(self.entries, shown, strict=True):
             self.add_row(*cells, key=row.person_id)
-        ids = [row.person_id for row in self.entries]
+        ids = layout[2]
         if selected in ids:
             self.move_cursor(row=ids.index(selected), animate=False)
 

@@ -23,6 +23,7 @@ from tui.screens.meeting_steps.base import StepPanel
 from tui.widgets.dues_arrears import arrears_line
 from tui.widgets.roster import Roster, RosterDetail, roster_entries
 from tui.widgets.signin_code import SigninCode
+from tui.widgets.text import update_text
 
 
 def numbered(topics: tuple[str, ...], env: KioskEnv, current: int | None = None) -> list[str]:
@@ -119,22 +120,23 @@ class OpeningStep(StepPanel):
             for p in expected
             if (r := state.meeting.attendance_of(p.id)) is not None and r.status.attended
         )
-        self.hint.update(
+        update_text(
+            self.hint,
             self.env.t(
                 f"已到 {came}/{len(expected)} · 扫右侧二维码或刷胸卡签到",
                 f"{came}/{len(expected)} here · scan the code or a badge",
-            )
+            ),
         )
         self.roster.show(roster_entries(state.meeting, state.org, self.env))
         self._show_detail()
-        self._show_dues(flow.expected_attendees(state.meeting, state.org))
-        self.head.update(self.env.t("党小组长报告", "The leader's opening"))
-        self.report.update(opening_report(state.meeting, state.org, self.env))
+        self._show_dues(expected)
+        update_text(self.head, self.env.t("党小组长报告", "The leader's opening"))
+        update_text(self.report, opening_report(state.meeting, state.org, self.env))
 
     @on(DataTable.RowHighlighted, "#meeting-roster")
     def _show_detail(self) -> None:
         """The highlighted person in full (the table may have shortened it)."""
-        self.query_one(RosterDetail).update(self.roster.describe(self.roster.selected))
+        update_text(self.query_one(RosterDetail), self.roster.describe(self.roster.selected))
 
     def _show_dues(self, expected: Iterable[Person]) -> None:
         kiosk = getattr(self.app, "kiosk", None)
@@ -143,7 +145,7 @@ class OpeningStep(StepPanel):
             text = arrears_line(kiosk.records.dues(), expected, kiosk.today(), self.env)
         else:
             text = ""
-        line.update(text)
+        update_text(line, text)
         line.display = bool(text)
 
     def focus_main(self) -> None:
