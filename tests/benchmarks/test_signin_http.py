@@ -23,6 +23,7 @@ PASS = {"name", "phones", "answered", "wall_s", "last_walk_s", "max_start_lag_ms
 PASS |= {"round_trip", "walk", "problems"}
 SIGNIN = {"run", "meeting_id", "expected", "recorded_kiosk", "recorded_disk", "all_recorded"}
 SIGNIN |= {"n_in_seconds", "baseline", "baseline_round_trip", "baseline_walk", "ratios"}
+SIGNIN |= {"window_s", "syncs", "batches"}
 RATIOS = {"round_trip_p50", "round_trip_p99", "walk_p50", "walk_p99"}
 
 
@@ -62,6 +63,8 @@ def test_every_member_signs_in_both_times_and_the_report_is_complete(
         assert set(signin["ratios"]) == RATIOS
         assert all(isinstance(r, float) for r in signin["ratios"].values())
         assert isinstance(signin["n_in_seconds"], bool)
+        # Every sign-in is on disk: at least one sync for the journal's batches.
+        assert 1 <= signin["batches"] <= MEMBERS and signin["syncs"] >= signin["batches"]
     # The one-tap pass signs in to a meeting of its own.
     assert report["first_time"]["meeting_id"] != report["one_tap"]["meeting_id"]
     assert report["first_time"]["baseline"] == "static before + static between"

@@ -26,6 +26,9 @@ PHONES = 12
 RATIO_AIMS = {"cold_start_to_lock_screen": 1.6, "peak_memory_loaded": 2.0, "signin_write": 1.5}
 # Cost flat in history: a long history against one year, same run.
 HISTORY_AIMS = {"history_peak_memory_loaded": 1.15, "history_bytes_read_to_loaded": 1.0}
+# A room of phones, the app's roster on screen.
+ROOM = ("recorded", "one_tap_p99", "first_time_p99", "one_tap_syncs_per_signin")
+ROOM += ("burst_syncs_per_signin",)
 
 
 def test_the_suite_writes_every_figure_and_records_every_phone(
@@ -33,7 +36,7 @@ def test_the_suite_writes_every_figure_and_records_every_phone(
 ) -> None:
     out = tmp_path / "figures.json"
     argv = ["--years", "1", "--phones", str(PHONES), "--seconds", "1", "--repeat", "1"]
-    argv += ["--history-years", "3"]
+    argv += ["--history-years", "3", "--room", str(PHONES)]
     status = main([*argv, "--json", str(out)])
     printed = capsys.readouterr().out
     assert status == 0
@@ -48,6 +51,7 @@ def test_the_suite_writes_every_figure_and_records_every_phone(
         f"signin_{PHONES}_phones_one_tap_p99",
         *HISTORY_AIMS,
         "history_time_to_loaded",
+        *(f"room_{PHONES}_{name}" for name in ROOM),
     }
     for figure in figures:
         assert set(figure) == KEYS
@@ -70,6 +74,13 @@ def test_the_suite_writes_every_figure_and_records_every_phone(
     for name in ("first_time", "one_tap"):
         p99 = by_name[f"signin_{PHONES}_phones_{name}_p99"]
         assert p99["unit"] == "ms" and p99["baseline"] > 0 and p99["ratio"] > 0
+    # The room: every phone recorded (memory, disk, the roster on screen).
+    room = by_name[f"room_{PHONES}_recorded"]
+    assert room["value"] == PHONES and room["aim"] == PHONES
+    tap = by_name[f"room_{PHONES}_one_tap_p99"]
+    assert tap["aim"] == 3.0 and tap["met"] is (tap["ratio"] <= 3.0)
+    pin = by_name[f"room_{PHONES}_first_time_p99"]
+    assert pin["aim"] == 2000 and pin["met"] is (pin["value"] < 2000)
     assert "1 years: 8 groups, 96 members" in printed
 
 
