@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from rules.groups import STATUS_LABELS
 from rules.minutes import AttendeeLine, Minutes, minutes_of
 from rules.models import (
     AttendanceStatus,
     FollowUpTask,
     Meeting,
     MeetingKind,
-    MemberStatus,
     Organisation,
 )
 from tui.labels import ATTENDANCE_LABELS, CAPACITY_LABELS
@@ -38,14 +38,6 @@ KIND: dict[MeetingKind, tuple[str, str]] = {
     MeetingKind.SPECIAL: ("党小组会(特殊任务)", "group meeting (special task)"),
     MeetingKind.LIFE: ("党小组生活会", "group life meeting"),
     MeetingKind.MEMBER_CONGRESS: ("党员大会", "party member congress"),
-}
-
-STATUS: dict[MemberStatus, tuple[str, str]] = {
-    MemberStatus.FULL: ("正式党员", "full member"),
-    MemberStatus.PROBATIONARY: ("预备党员", "probationary member"),
-    MemberStatus.DEVELOPMENT_TARGET: ("发展对象", "development target"),
-    MemberStatus.ACTIVIST: ("入党积极分子", "activist"),
-    MemberStatus.MASSES: ("群众", "non-member"),
 }
 
 #: The parts of the minutes in the order they are filed: (zh, en) headings.
@@ -308,7 +300,7 @@ def _guests(meeting: Meeting, org: Organisation, minutes: Minutes, w: _Words) ->
         notes = []
         status = status_of.get(guest.name)
         if status is not None:
-            notes.append(w.pick(STATUS[status]))
+            notes.append(w.pick(STATUS_LABELS[status]))
         if guest.name in delegated:
             notes.append(w.t("受支委会委托", "delegated by the branch committee"))
         if not guest.status.attended:

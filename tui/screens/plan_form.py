@@ -18,7 +18,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.select import NoSelection
 
-from rules.models import BranchRole, Meeting, MeetingKind, MemberStatus, Person
+from rules.groups import BRANCH_ROLE_LABELS, STATUS_LABELS
+from rules.models import Meeting, MeetingKind, MemberStatus, Person
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk
 from tui.labels import KIND_LABELS
@@ -27,18 +28,6 @@ from tui.widgets.note import Note
 
 TOPIC_LINES = 3  # a third line is allowed, with the M2 warning
 
-STATUS_LABELS: dict[MemberStatus, tuple[str, str]] = {
-    MemberStatus.FULL: ("正式党员", "full member"),
-    MemberStatus.PROBATIONARY: ("预备党员", "probationary member"),
-    MemberStatus.DEVELOPMENT_TARGET: ("发展对象", "development target"),
-    MemberStatus.ACTIVIST: ("入党积极分子", "activist"),
-    MemberStatus.MASSES: ("群众", "the masses"),
-}
-ROLE_LABELS: dict[BranchRole, tuple[str, str]] = {
-    BranchRole.SECRETARY: ("支部书记", "branch secretary"),
-    BranchRole.ORGANISATION: ("组织委员", "organisation member"),
-    BranchRole.COMMITTEE: ("支委会委员", "committee member"),
-}
 _GUEST_ORDER = (
     MemberStatus.ACTIVIST,
     MemberStatus.DEVELOPMENT_TARGET,
@@ -112,8 +101,8 @@ class PlanFields:
 
     def who(self, person: Person) -> str:
         t = self.env.t
-        role = ROLE_LABELS.get(person.branch_role)
-        what = t(*role) if role else t(*STATUS_LABELS[person.status])
+        role = person.branch_role
+        what = t(*(BRANCH_ROLE_LABELS[role] if role.on_committee else STATUS_LABELS[person.status]))
         if person.department:
             what = f"{what} · {person.department}"
         return t(f"{person.name}({what})", f"{person.name} ({what})")
