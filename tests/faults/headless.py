@@ -123,10 +123,9 @@ class Served:
 
 
 @asynccontextmanager
-async def served(
-    data: Path, clock: Clock | None = None, on_signed_in: Callable[[str], None] | None = None
-) -> AsyncIterator[Served]:
-    """The kiosk on ``data``, g1's December meeting started, its page served."""
+async def signing_in(data: Path, clock: Clock | None = None) -> AsyncIterator[Kiosk]:
+    """A kiosk on ``data`` (no Textual, no page), g1's December meeting
+    started and taking sign-ins."""
     clock = clock or Clock()
     kiosk = Kiosk(KioskEnv(data, tz=TZ, clock=clock), FileRepository(data).open())
     try:
@@ -137,6 +136,19 @@ async def served(
         kiosk.save_meeting(flow.start(planned, kiosk.org, clock()))
         assert await kiosk.writer.flush()
         kiosk.signin_meeting_id = G1_NEXT
+        yield kiosk
+    finally:
+        await kiosk.writer.flush()
+        kiosk.close()
+
+
+@asynccontextmanager
+async def served(
+    data: Path, clock: Clock | None = None, on_signed_in: Callable[[str], None] | None = None
+) -> AsyncIterator[Served]:
+    """The kiosk on ``data``, g1's December meeting started, its page served."""
+    clock = clock or Clock()
+    async with signing_in(data, clock) as kiosk:
         server = PhoneServer(kiosk, on_signed_in)
         assert await server.start("127.0.0.1", 0), server.problem
         caught = Caught()  # after start, which sets up the page's log file
@@ -152,6 +164,3 @@ async def served(
             await server.stop()
             for name in LOGGERS:
                 logging.getLogger(name).removeHandler(caught)
-    finally:
-        await kiosk.writer.flush()
-        kiosk.close()

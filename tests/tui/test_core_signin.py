@@ -9,12 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from rules import flow, signin
+from rules import signin
 from rules.models import AttendanceStatus
-from storage import FileRepository
-from tests.faults.headless import G1_NEXT, NUMBER, PINS, SECRET, Clock, make_demo
-from tests.tui.conftest import TZ
-from tui.core.env import KioskEnv
+from tests.faults.headless import G1_NEXT, NUMBER, PINS, SECRET, make_demo, signing_in
 from tui.core.kiosk import Kiosk
 from tui.core.signin import Ask, Form, PhoneSignin, Refused, SignedIn, Why, by_badge
 
@@ -23,22 +20,8 @@ MEMBER = "p05"
 
 @pytest.fixture
 async def kiosk(tmp_path: Path) -> AsyncIterator[Kiosk]:
-    data = make_demo(tmp_path / "data")
-    clock = Clock()
-    kiosk = Kiosk(KioskEnv(data, tz=TZ, clock=clock), FileRepository(data).open())
-    try:
-        group = kiosk.org.group("g1")
-        assert group is not None
-        planned = flow.plan(
-            kiosk.records.meeting(G1_NEXT), place="会议室", recorder_id=group.leader_id
-        )
-        kiosk.save_meeting(flow.start(planned, kiosk.org, clock()))
-        assert await kiosk.writer.flush()
-        kiosk.signin_meeting_id = G1_NEXT
+    async with signing_in(make_demo(tmp_path / "data")) as kiosk:
         yield kiosk
-    finally:
-        await kiosk.writer.flush()
-        kiosk.close()
 
 
 def scan(desk: PhoneSignin, cookie: str | None = None) -> Form:

@@ -14,14 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from rules import flow
 from rules.models import RecordedBy
 from storage import FileRepository, StorageError
 from storage import journal as journal_module
-from tests.faults.headless import G1_NEXT, NUMBER, PINS, Clock, make_demo
-from tests.tui.conftest import TZ
+from tests.faults.headless import G1_NEXT, NUMBER, PINS, make_demo, signing_in
 from tests.tui.test_core_signin import scan
-from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk
 from tui.core.signin import PhoneSignin, Refused, SignedIn, Why
 
@@ -30,22 +27,8 @@ MEMBERS = tuple(NUMBER)  # p05 … p08, each with a sign-in PIN
 
 @pytest.fixture
 async def kiosk(tmp_path: Path) -> AsyncIterator[Kiosk]:
-    data = make_demo(tmp_path / "data")
-    clock = Clock()
-    kiosk = Kiosk(KioskEnv(data, tz=TZ, clock=clock), FileRepository(data).open())
-    try:
-        group = kiosk.org.group("g1")
-        assert group is not None
-        planned = flow.plan(
-            kiosk.records.meeting(G1_NEXT), place="会议室", recorder_id=group.leader_id
-        )
-        kiosk.save_meeting(flow.start(planned, kiosk.org, clock()))
-        assert await kiosk.writer.flush()
-        kiosk.signin_meeting_id = G1_NEXT
+    async with signing_in(make_demo(tmp_path / "data")) as kiosk:
         yield kiosk
-    finally:
-        await kiosk.writer.flush()
-        kiosk.close()
 
 
 @pytest.fixture
