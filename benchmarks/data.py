@@ -1,4 +1,5 @@
-"""The ten-year branch on disk, for the benchmarks (``rules.ten_years``).
+"""The ten-year branch on disk, for the benchmarks
+(``rules.samples.ten_years``).
 
 Written as ``xiaozu demo --years N`` writes it (records, the annual plans,
 party dues, the unlock PINs), except the members' sign-in PINs: each is one
@@ -12,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from rules.demo import DemoData
-from rules.ten_years import ten_year_branch
+from rules.samples.demo import DemoData
+from rules.samples.ten_years import ten_year_branch
 from storage import FileRepository, save_records
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -7,8 +7,9 @@ The set-up (not timed): a temporary data directory with the demo branch as
 ``xiaozu demo`` makes it (records, unlock PINs, sign-in PINs) plus extra full
 members in 第一党小组 (g1), so that the group has ``--members`` party members,
 each with a sign-in PIN. With ``--years N`` the branch is the big one of
-``rules.ten_years`` instead (8 groups of 12, N years of monthly meetings, as
-``xiaozu demo --years N`` makes it), and only g1's members get sign-in PINs.
+``rules.samples.ten_years`` instead (8 groups of 12, N years of monthly
+meetings, as ``xiaozu demo --years N`` makes it), and only g1's members get
+sign-in PINs.
 A kiosk (``tui.core.kiosk.Kiosk``: the real clock, no Textual) plans and starts
 g1's next meeting through ``rules.flow`` and takes sign-ins for it; its
 ``PhoneServer`` serves the phone pages on 127.0.0.1, on a free port, in this
@@ -99,9 +100,9 @@ import aiohttp
 from yarl import URL
 
 from benchmarks.signin_write import start_for_signin
-from rules.demo import DemoData, demo_branch
 from rules.models import Meeting, MemberStatus, Person, RecordedBy, Step
-from rules.ten_years import ten_year_branch
+from rules.samples.demo import DemoData, demo_branch
+from rules.samples.ten_years import ten_year_branch
 from storage import FileRepository, save_records
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk
@@ -1067,7 +1068,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--years",
         type=int,
         metavar="N",
-        help="the ten-year branch (rules.ten_years) with N years of data, not the demo",
+        help="the ten-year branch (rules.samples.ten_years) with N years of data, not the demo",
     )
     parser.add_argument(
         "--members",

@@ -1,5 +1,6 @@
-"""``xiaozu demo --years N``: the big branch (rules.ten_years) written to
-disk, whole under ``xiaozu verify`` and without error under ``xiaozu check``."""
+"""``xiaozu demo --years N``: the big branch (rules.samples.ten_years)
+written to disk, whole under ``xiaozu verify`` and without error under
+``xiaozu check``."""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rules.demo import demo_branch
 from rules.models import (
     Addendum,
     Attendance,
@@ -23,6 +22,7 @@ from rules.models import (
     Opinion,
     Organisation,
 )
+from rules.samples.demo import demo_branch
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=TZ)

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from rules.demo import demo_branch
 from rules.roster import RosterError, apply_roster, parse_roster
+from rules.samples.demo import demo_branch
 from storage import FileRepository
 from tests.faults.headless import make_demo
 from tests.tui.conftest import NOW

@@ -16,7 +16,6 @@ from rules.calendar import (
     rate_text,
     year_statuses,
 )
-from rules.demo import demo_branch
 from rules.engine import check
 from rules.models import (
     Attendance,
@@ -27,6 +26,7 @@ from rules.models import (
     Postponement,
     Step,
 )
+from rules.samples.demo import demo_branch
 
 from .conftest import (
     NOW,

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rules.demo import DELIBERATE_BREAKS, PLAN_TOPICS, DemoData, demo_branch
 from rules.models import (
     AttendanceStatus,
     BranchRecords,
@@ -23,6 +22,7 @@ from rules.models import (
     Step,
     TaskStatus,
 )
+from rules.samples.demo import DELIBERATE_BREAKS, PLAN_TOPICS, DemoData, demo_branch
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=TZ)

@@ -250,7 +250,7 @@ def test_the_demo_branch_pays_its_dues_but_for_a_few() -> None:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from rules.demo import demo_branch
+    from rules.samples.demo import demo_branch
 
     demo = demo_branch(datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     org = demo.records.organisation
@@ -273,7 +273,7 @@ def test_each_members_rates_and_payments_are_found_as_a_scan_finds_them() -> Non
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from rules.ten_years import ten_year_branch
+    from rules.samples.ten_years import ten_year_branch
 
     book = ten_year_branch(datetime(2026, 11, 26, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), 2).dues
     people = {p.person_id for p in book.payments} | {r.person_id for r in book.rates} | {"p-none"}

@@ -13,7 +13,7 @@ import pytest
 from rules.engine import check, first_days, in_order, sliced
 from rules.findings import Finding
 from rules.models import BranchRecords, FollowUpTask, TaskStatus
-from rules.ten_years import ten_year_branch
+from rules.samples.ten_years import ten_year_branch
 
 from .conftest import NOW, compliant_records
 

@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 
-from rules.demo import demo_branch
 from rules.engine import check
 from rules.groups import (
     ChangeRefused,
@@ -36,6 +35,7 @@ from rules.models import (
     PersonChange,
     PersonField,
 )
+from rules.samples.demo import demo_branch
 from tests.rules.conftest import NOW, group, organisation, person
 
 TODAY = NOW.date()

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rules import flow
-from rules.demo import demo_branch
 from rules.models import AttendanceStatus, Meeting, NoticeAsSent, Seal, Step, TaskAsSet
+from rules.samples.demo import demo_branch
 from rules.seal import (
     MUTABLE_AFTER_FINAL,
     V1_FIELDS,

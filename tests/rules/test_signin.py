@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rules import flow
-from rules.demo import demo_branch
 from rules.models import AttendanceStatus, Guest, Meeting, RecordedBy, Step
+from rules.samples.demo import demo_branch
 from rules.signin import (
     FORM_WINDOWS,
     KIOSK_LIMIT,

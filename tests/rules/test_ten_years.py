@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rules import engine
-from rules.demo import DemoData
 from rules.findings import Severity
 from rules.models import AttendanceStatus, MeetingKind, Step, TaskStatus
+from rules.samples.demo import DemoData
+from rules.samples.ten_years import GROUPS, MEMBERS_PER_GROUP, meetings_held, ten_year_branch
 from rules.seal import chain_heads, verify
-from rules.ten_years import GROUPS, MEMBERS_PER_GROUP, meetings_held, ten_year_branch
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=TZ)

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rules.demo import demo_branch
 from rules.models import Meeting, Step
+from rules.samples.demo import demo_branch
 from rules.seal import seal_meeting
 from storage import DataDirBusy, FileRepository, save_records
 from storage.atomic import encode, write_atomically

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rules.access import PinAttempts
-from rules.demo import DemoData, demo_branch
+from rules.samples.demo import DemoData, demo_branch
 from storage import (
     DataFileError,
     DataFileProblem,

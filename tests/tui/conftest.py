@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual.pilot import Pilot
 
-from rules.demo import demo_branch
+from rules.samples.demo import demo_branch
 from storage import FileRepository, save_records
 from tui.app import XiaozuApp, make_app
 from tui.core.env import KioskEnv
@@ -22,7 +22,7 @@ from tui.core.env import KioskEnv
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=TZ)
 
-#: Demo people (rules/demo.py, seed 7, at NOW).
+#: Demo people (rules/samples/demo.py, seed 7, at NOW).
 SECRETARY = "p01"  # 王建国, 书记
 LEADER_G1 = "p04"  # 李志强, 第一党小组组长
 LEADER_G3 = "p15"  # 林晓, 第三党小组组长 (probationary: an L1 finding)

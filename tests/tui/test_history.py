@@ -24,8 +24,8 @@ from rules.dues import (
 from rules.engine import check
 from rules.findings import Finding
 from rules.models import Addendum, BranchRecords, FollowUpTask, Step, TaskStatus
+from rules.samples.ten_years import ten_year_branch
 from rules.seal import verify
-from rules.ten_years import ten_year_branch
 from storage import MemoryRepository, save_records
 from tests.tui.conftest import NOW, SECRETARY, TZ, Clock
 from tui.core.env import KioskEnv

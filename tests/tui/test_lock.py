@@ -15,8 +15,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from rules.access import PinAttempts, PinVerdict
-from rules.demo import demo_branch
 from rules.models import Person
+from rules.samples.demo import demo_branch
 from storage import FileRepository
 from tests.tui.conftest import (
     LEADER_G1,

@@ -20,8 +20,8 @@ import yarl
 from textual.pilot import Pilot
 
 from rules import flow, signin
-from rules.demo import demo_branch
 from rules.models import AttendanceStatus, RecordedBy
+from rules.samples.demo import demo_branch
 from storage import FileRepository
 from tests.tui.conftest import NOW, SECRET_FILE, Clock, start_meeting, stored, unlocked
 from tests.tui.test_meeting import G1_NEXT, HELD_AT, kiosk_of, message, rows

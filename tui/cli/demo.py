@@ -1,5 +1,6 @@
 """``xiaozu demo [--years N]``: fill an empty data directory with a demo
-branch (``rules.demo``), or with a big one of N years (``rules.ten_years``)."""
+branch (``rules.samples.demo``), or with a big one of N years
+(``rules.samples.ten_years``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import argparse
 import sys
 from typing import TextIO
 
-from rules.demo import demo_branch
-from rules.ten_years import ten_year_branch
+from rules.samples.demo import demo_branch
+from rules.samples.ten_years import ten_year_branch
 from storage import FileRepository, save_records
 from tui.cli.common import EXIT_OK, EXIT_USAGE, Commands
 from tui.core.env import KioskEnv

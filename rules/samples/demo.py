@@ -36,7 +36,6 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 
-from rules.demo_dues import demo_dues
 from rules.dues import DuesBook
 from rules.models import (
     AnnualPlan,
@@ -63,6 +62,7 @@ from rules.models import (
     Step,
     TaskStatus,
 )
+from rules.samples.demo_dues import demo_dues
 from rules.seal import seal_history
 
 
@@ -75,8 +75,8 @@ class DemoData:
     # person_id -> a 6-digit demo sign-in PIN for the phone page, for every
     # party member.
     signin_pins: dict[str, str] = field(default_factory=dict)
-    # Party dues: rates and payments (rules.demo_dues), saved apart from the
-    # records (storage: dues/YYYY.json).
+    # Party dues: rates and payments (rules.samples.demo_dues), saved apart
+    # from the records (storage: dues/YYYY.json).
     dues: DuesBook = field(default_factory=DuesBook)
 
 

@@ -2,10 +2,10 @@
 ``years`` (default ten) years of monthly meetings ending at ``now``.
 
 ``ten_year_branch(now, years=10, seed=7)`` builds it from the demo's own
-building blocks (``rules.demo``): the same month-by-month plan of a
+building blocks (``rules.samples.demo``): the same month-by-month plan of a
 state-owned enterprise, the same way a meeting is held, noticed, attended,
 discussed, summed up, checked and reported, the same follow-up tasks and
-annual plans, and the demo's party dues (``rules.demo_dues``). Every
+annual plans, and the demo's party dues (``rules.samples.demo_dues``). Every
 finalised meeting is sealed as it was finalised (``rules.seal``), so
 ``xiaozu verify`` finds the chains whole.
 
@@ -25,17 +25,6 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from rules.demo import (
-    BRANCH,
-    PLAN_TOPICS,
-    DemoData,
-    # The demo's private building blocks, reused as they are: one way to
-    # hold a meeting, for the demo and for this branch alike.
-    _add_months,
-    _Builder,
-    _GroupSpec,
-)
-from rules.demo_dues import demo_dues
 from rules.models import (
     AnnualPlan,
     BranchRecords,
@@ -48,6 +37,17 @@ from rules.models import (
     Person,
     PlannedMonth,
 )
+from rules.samples.demo import (
+    BRANCH,
+    PLAN_TOPICS,
+    DemoData,
+    # The demo's private building blocks, reused as they are: one way to
+    # hold a meeting, for the demo and for this branch alike.
+    _add_months,
+    _Builder,
+    _GroupSpec,
+)
+from rules.samples.demo_dues import demo_dues
 from rules.seal import seal_history
 
 GROUPS = 8
