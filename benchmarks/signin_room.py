@@ -43,16 +43,9 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from benchmarks.signin_http import (
-    GROUP,
-    TZ,
-    KioskSide,
-    Report,
-    close_phone_log,
-    demo_group_size,
-    measure,
-)
-from benchmarks.signin_http import table as http_table
+from benchmarks.signin_http import TZ, KioskSide, close_phone_log, demo_group_size, measure
+from benchmarks.signin_report import GROUP, Report
+from benchmarks.signin_report import table as http_table
 from benchmarks.signin_write import start_for_signin
 from rules.models import Meeting, RecordedBy
 from tui.app import REDRAW_SECONDS, XiaozuApp, make_app

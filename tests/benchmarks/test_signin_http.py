@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from benchmarks.signin_http import PassResult, Sample, Stats, judge, main
+from benchmarks.signin_http import main
+from benchmarks.signin_report import PassResult, Sample, Stats, judge
 
 # Fuzz, kill, browser and benchmark tests: the slow tier (README's test command runs it).
 pytestmark = pytest.mark.slow
