@@ -11,7 +11,7 @@ each with a sign-in PIN. With ``--years N`` the branch is the big one of
 meetings, as ``xiaozu demo --years N`` makes it), and only g1's members get
 sign-in PINs.
 A kiosk (``tui.core.kiosk.Kiosk``: the real clock, no Textual) plans and starts
-g1's next meeting through ``rules.flow`` and takes sign-ins for it; its
+g1's next meeting through ``rules.meeting.flow`` and takes sign-ins for it; its
 ``PhoneServer`` serves the phone pages on 127.0.0.1, on a free port, in this
 process's asyncio loop, as the kiosk serves them in Textual's.
 

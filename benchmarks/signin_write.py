@@ -5,7 +5,7 @@ in the same run.
     .venv/bin/python -m benchmarks.signin_write DATA [--rounds 4] [--json]
 
 The kiosk's real path: a ``tui.core.kiosk.Kiosk`` (no Textual) over ``DATA``
-opens a meeting of g1 (``rules.flow``), then each of its members signs in by
+opens a meeting of g1 (``rules.meeting.flow``), then each of its members signs in by
 badge, ``Kiosk.sign_in`` then ``await Kiosk.flush()``, which returns once the
 sign-in is on disk: one record appended to the sign-in journal
 (``<data>/signins.journal``, ``storage.journal``), written over space the
@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from rules import flow
+from rules.meeting import flow
 from rules.models import Meeting, RecordedBy, Step
 from storage import FileRepository
 from tui.core.env import KioskEnv

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from rules.election import leader_bars
+from rules.meeting.election import leader_bars
 from rules.models import (
     BranchRole,
     Discipline,
@@ -126,7 +126,7 @@ def discipline_label(discipline: Discipline, lang: str) -> str:
 
 def leader_refusals(person: Person, group_id: str | None = None) -> tuple[Reason, ...]:
     """Why ``person`` cannot lead a group (empty: they can): the bars of L1
-    the leader's election also checks (rules.election.leader_bars). With
+    the leader's election also checks (rules.meeting.election.leader_bars). With
     ``group_id``, they must also be a member of that group (党小组长由所在党小组
     的党员推选产生)."""
     return tuple(

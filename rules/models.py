@@ -2,7 +2,7 @@
 
 Nothing here knows about files, screens or the clock. Every object is
 immutable; a change is a new object made with ``dataclasses.replace`` (the
-meeting flow in ``rules.flow`` does exactly that), so a finalised record can
+meeting flow in ``rules.meeting.flow`` does exactly that), so a finalised record can
 never be changed by accident through a shared reference.
 
 All datetimes are timezone-aware. Dates (``date``) are calendar days in the
@@ -113,7 +113,7 @@ class MeetingKind(StrEnum):
 class Step(StrEnum):
     """Where a meeting stands: preparation, the five steps, and after.
 
-    The order of the members is the order of the flow (``rules.flow``).
+    The order of the members is the order of the flow (``rules.meeting.flow``).
     """
 
     PREPARATION = "preparation"  # 会前准备工作
@@ -177,7 +177,7 @@ class Attendance:
     recorded_by: RecordedBy = RecordedBy.LEADER
     recorded_at: datetime | None = None
     # The phone that signed in (a digest of its cookie's device id, see
-    # rules.signin.PhoneCookie.phone): one phone signs in one person.
+    # rules.meeting.signin.PhoneCookie.phone): one phone signs in one person.
     phone: str = ""
 
 
@@ -233,7 +233,7 @@ class SealRef:
 @dataclass(frozen=True, slots=True)
 class Seal:
     """A link of the group's hash chain (认真保管,存档备查, R3), made when
-    minutes are finalised or an addendum is added (``rules.seal``).
+    minutes are finalised or an addendum is added (``rules.meeting.seal``).
 
     ``digest`` is SHA-256 over ``prev`` and the canonical bytes of the record,
     its index, ``sealed_at`` and ``prev_ref`` (the record ``prev`` belongs to,
@@ -322,7 +322,7 @@ class Meeting:
     # 选举党小组长 held at this meeting (L2): recorded in its minutes.
     elections: tuple[Election, ...] = ()
     # The minutes' link in the group's hash chain, set when they are
-    # finalised (R3, rules.seal); never changes after.
+    # finalised (R3, rules.meeting.seal); never changes after.
     seal: Seal | None = None
     # The follow-up tasks as set at the meeting (会后任务), frozen into the
     # minutes when they are finalised; () for minutes finalised before.
@@ -368,7 +368,7 @@ class ElectionRound:
     """One round of voting as it is kept: who could vote, who voted and the
     counts. Never who voted for whom — the voters are a set (sorted by id),
     the votes only numbers — so the secret of a ballot holds even for someone
-    who reads the data files (rules.election)."""
+    who reads the data files (rules.meeting.election)."""
 
     number: int  # 1, 2 …
     candidate_ids: tuple[str, ...]
@@ -495,7 +495,7 @@ class BranchRecords:
     # The first day the records cover (e.g. when xiaozu was taken into use):
     # no month before it is reported as missing a meeting.
     records_since: date | None = None
-    # A slice of the history (rules.engine.sliced): the months and years
+    # A slice of the history (rules.checks.engine.sliced): the months and years
     # judged are those in [period_from, period_until) ...
     period_from: date | None = None
     period_until: date | None = None

@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from rules import access
-from rules.access import PinAttempts
+from rules.organisation import access
+from rules.organisation.access import PinAttempts
 from storage import codec, pins
 from storage.atomic import MarkedJSONStorage, Tables
 from storage.errors import RecordNotFoundError

@@ -24,9 +24,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Final
 
-from rules import flow
+from rules.meeting import flow
+from rules.meeting.seal import newest_link
 from rules.models import Addendum, Attendance, FollowUpTask, Meeting
-from rules.seal import newest_link
 from storage import codec
 from storage.atomic import Tables
 from storage.errors import (
@@ -62,7 +62,7 @@ TASKS_TABLE: Final = "tasks"
 # What may still change once a meeting's minutes are final (R3): how far the
 # meeting has gone afterwards (checked, reported), and addenda, appended only.
 MUTABLE_AFTER_FINAL: Final = frozenset({"step", "checked_at", "reported_at", "addenda"})
-# (rules.seal.MUTABLE_AFTER_FINAL must be the same: what is kept out of a seal.)
+# (rules.meeting.seal.MUTABLE_AFTER_FINAL must be the same: what is kept out of a seal.)
 
 
 class AllGroups(Enum):
@@ -111,7 +111,7 @@ def _decode_folded(data: Tables, where: Path | str) -> int:
 def _with_entries(file: MeetingFile, entries: Iterable[JournalEntry]) -> MeetingFile:
     """The meeting with the journal's sign-ins it does not include yet
     (final minutes include every sign-in: the save that finalised them came
-    after the sign-ins, rules.flow)."""
+    after the sign-ins, rules.meeting.flow)."""
     meeting = file.meeting
     if meeting.step.minutes_final:
         return file
@@ -134,13 +134,13 @@ def _finalised_changes(old: Meeting, new: Meeting) -> tuple[str, ...]:
     if not _appended_only(old.addenda, new.addenda):
         changed.append("addenda")
     if "seal" in changed and old.seal is None:
-        changed.remove("seal")  # sealing finalised minutes, once (rules.seal)
+        changed.remove("seal")  # sealing finalised minutes, once (rules.meeting.seal)
     return tuple(changed)
 
 
 def _appended_only(old: tuple[Addendum, ...], new: tuple[Addendum, ...]) -> bool:
     """Addenda are only appended; one kept from before sealing began may be
-    given its seal (rules.seal), nothing else of it changes."""
+    given its seal (rules.meeting.seal), nothing else of it changes."""
     if len(new) < len(old):
         return False
     return all(

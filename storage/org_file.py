@@ -5,7 +5,7 @@ Tables: ``branch`` (one record), ``groups``, ``people``, ``person_changes``
 and ``group_changes`` (the history of people's status and discipline, and of
 the groups: appended in the same write as the change), ``settings``
 (``records_since``), ``seal_heads`` (each group's newest sealed record,
-rules.seal: moved forward when a sealed meeting is saved). The credentials
+rules.meeting.seal: moved forward when a sealed meeting is saved). The credentials
 kept in the same file are ``storage.credentials``'.
 
 An organisation import (branch, groups and people together) is one write:
@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
+from rules.meeting.seal import SealHead
 from rules.models import Branch, Group, GroupChange, Organisation, Person, PersonChange
-from rules.seal import SealHead
 from storage import codec
 from storage.atomic import MarkedJSONStorage, Tables
 from storage.tables import ORG, ORG_NAME, Documents, append, docs, invalid, put, read_table
@@ -32,7 +32,7 @@ CREDENTIALS_TABLE: Final = "credentials"
 SETTINGS_TABLE: Final = "settings"
 PERSON_CHANGES_TABLE: Final = "person_changes"
 GROUP_CHANGES_TABLE: Final = "group_changes"
-# Each group's newest sealed record (rules.seal.SealHead), so that removing
+# Each group's newest sealed record (rules.meeting.seal.SealHead), so that removing
 # the newest sealed meeting file is caught.
 SEAL_HEADS_TABLE: Final = "seal_heads"
 
@@ -131,7 +131,7 @@ class OrgFile:
         storage, data = self.open()
         return None if data is None else _decode_records_since(data, storage.where)
 
-    # -- sealed records (R3, rules.seal) -------------------------------------
+    # -- sealed records (R3, rules.meeting.seal) -------------------------------------
 
     def seal_heads(self) -> dict[str | None, SealHead]:
         storage, data = self.open()

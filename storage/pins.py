@@ -89,7 +89,7 @@ def hash_pin(pin: str, *, n: int = N, r: int = R, p: int = P) -> PinHash:
 
 
 def new_setup_code() -> str:
-    """A one-time set-up code: twelve random digits (rules.access)."""
+    """A one-time set-up code: twelve random digits (rules.organisation.access)."""
     return "".join(secrets.choice("0123456789") for _ in range(12))
 
 

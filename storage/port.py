@@ -12,8 +12,8 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from rules.access import PinAttempts
-from rules.dues import DuesBook, DuesPayment, DuesRate
+from rules.dues.book import DuesBook, DuesPayment, DuesRate
+from rules.meeting.seal import SealHead
 from rules.models import (
     AnnualPlan,
     Attendance,
@@ -24,7 +24,7 @@ from rules.models import (
     Organisation,
     PersonChange,
 )
-from rules.seal import SealHead
+from rules.organisation.access import PinAttempts
 from storage.errors import DataFileError, StorageError
 from storage.meeting_files import ALL_GROUPS, AllGroups
 
@@ -82,7 +82,7 @@ class Repository(Protocol):
 
     def save_meeting(self, meeting: Meeting) -> None:
         """Raises FinalisedRecordError when finalised minutes would change.
-        A sealed meeting moves its group's chain head forward (rules.seal).
+        A sealed meeting moves its group's chain head forward (rules.meeting.seal).
         The meeting given includes every sign-in appended so far."""
         ...
 

@@ -40,8 +40,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from rules.access import PinAttempts
-from rules.dues import DuesBook, DuesPayment, DuesRate
+from rules.dues.book import DuesBook, DuesPayment, DuesRate
+from rules.meeting.seal import SealHead
 from rules.models import (
     AnnualPlan,
     Attendance,
@@ -52,7 +52,7 @@ from rules.models import (
     Organisation,
     PersonChange,
 )
-from rules.seal import SealHead
+from rules.organisation.access import PinAttempts
 from storage.atomic import clean_temp_files
 from storage.credentials import PIN_ATTEMPTS_TABLE, SIGNIN_ATTEMPTS_TABLE, Credentials
 from storage.documents import DocumentStore, FileDocumentStore, MemoryDocumentStore

@@ -1,5 +1,5 @@
 """The kiosk's signing key: the secret behind the QR codes, form tickets,
-phone cookies and badges (rules.signin).
+phone cookies and badges (rules.meeting.signin).
 
 It lives in ``<data>/secret.key``, readable by the kiosk's user only, and
 never in the meeting data: a copy of the records (a backup, a report) does

@@ -2,7 +2,7 @@
 
 * ``plans/<YYYY>.json``: that year's annual plans (table ``plans``), one
   per group;
-* ``dues/<YYYY>.json``: party dues (rules.dues, 按时收缴党费): monthly
+* ``dues/<YYYY>.json``: party dues (rules.dues.book, 按时收缴党费): monthly
   amounts set from a month of that year (table ``rates``) and payments whose
   first month covered is in it (table ``payments``).
 
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-from rules.dues import DuesBook, DuesPayment, DuesRate
+from rules.dues.book import DuesBook, DuesPayment, DuesRate
 from rules.models import AnnualPlan
 from storage import codec
 from storage.atomic import MarkedJSONStorage, Tables

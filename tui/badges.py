@@ -1,7 +1,7 @@
 """The printable sheet of members' badges (SPEC §3, the scanner fallback).
 
 Each party member may carry a personal badge: a card with a QR code holding
-their badge token (``rules.signin.badge_token``), which a USB scanner at the
+their badge token (``rules.meeting.signin.badge_token``), which a USB scanner at the
 kiosk reads like a keyboard. ``xiaozu badges`` issues the badges and writes
 this sheet; a lost badge is revoked by reissuing it (a new version).
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from rules.meeting.seal import ChainSummary, ProblemKind, kind_text, verify
 from rules.models import Organisation
-from rules.seal import ChainSummary, ProblemKind, kind_text, verify
 from storage import RecordNotFoundError, Repository
 
 

@@ -1,7 +1,9 @@
-"""The rules engine's checks, one module per area of SPEC §2.
+"""The rules engine (``engine``), what it reports (``findings``), every rule
+with the seed's words (``seed``), and its checks, one module per area of
+SPEC §2.
 
 Each check is a function ``(records, now) -> Iterable[Finding]`` whose
-docstring quotes the seed's line it enforces. ``rules.engine`` runs them all.
+docstring quotes the seed's line it enforces. ``rules.checks.engine`` runs them all.
 """
 
 from __future__ import annotations

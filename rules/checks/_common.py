@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 
-from rules.findings import Finding, Severity, Subject, SubjectKind
+from rules.checks.findings import Finding, Severity, Subject, SubjectKind
+from rules.checks.seed import RULES
 from rules.models import (
     BranchRecords,
     Group,
@@ -14,7 +15,6 @@ from rules.models import (
     Organisation,
     Person,
 )
-from rules.seed import RULES
 
 Check = Callable[[BranchRecords, datetime], Iterable[Finding]]
 """A check looks at the records as of ``now`` and reports what is wrong."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from rules.findings import Finding, Severity
-from rules.minutes import members_by_group, unaccounted_members
+from rules.checks.findings import Finding, Severity
+from rules.meeting.minutes import members_by_group, unaccounted_members
 from rules.models import AttendanceStatus, BranchRecords, Meeting, Organisation
 
 from ._common import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from rules.election import Bar, leader_bars
-from rules.findings import Finding, Severity
+from rules.checks.findings import Finding, Severity
+from rules.meeting.election import Bar, leader_bars
 from rules.models import BranchRecords, Capacity
 
 from ._common import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from rules.findings import Finding, Severity
-from rules.minutes import MinutesPart, members_by_group, missing_minutes_parts
+from rules.checks.findings import Finding, Severity
+from rules.meeting.minutes import MinutesPart, members_by_group, missing_minutes_parts
 from rules.models import BranchRecords
 
 from ._common import (

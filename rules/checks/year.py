@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from rules.findings import Finding, Severity
+from rules.checks.findings import Finding, Severity
 from rules.models import BranchRecords, Meeting, MeetingKind
 
 from ._common import (

@@ -36,7 +36,8 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 
-from rules.dues import DuesBook
+from rules.dues.book import DuesBook
+from rules.meeting.seal import seal_history
 from rules.models import (
     AnnualPlan,
     Attendance,
@@ -63,7 +64,6 @@ from rules.models import (
     TaskStatus,
 )
 from rules.samples.demo_dues import demo_dues
-from rules.seal import seal_history
 
 
 @dataclass(frozen=True)

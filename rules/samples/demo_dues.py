@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime
 
-from rules.dues import DuesBook, DuesPayment, DuesRate, Month
+from rules.dues.book import DuesBook, DuesPayment, DuesRate, Month
 from rules.models import BranchRecords
 
 #: Monthly amounts (fen) the demo draws from: 0.5 %–2 % of a monthly wage.

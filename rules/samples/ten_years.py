@@ -6,7 +6,7 @@ building blocks (``rules.samples.demo``): the same month-by-month plan of a
 state-owned enterprise, the same way a meeting is held, noticed, attended,
 discussed, summed up, checked and reported, the same follow-up tasks and
 annual plans, and the demo's party dues (``rules.samples.demo_dues``). Every
-finalised meeting is sealed as it was finalised (``rules.seal``), so
+finalised meeting is sealed as it was finalised (``rules.meeting.seal``), so
 ``xiaozu verify`` finds the chains whole.
 
 Unlike the demo it breaks no rule on purpose, apart from what it inherits
@@ -25,6 +25,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
+from rules.meeting.seal import seal_history
 from rules.models import (
     AnnualPlan,
     BranchRecords,
@@ -48,7 +49,6 @@ from rules.samples.demo import (
     _GroupSpec,
 )
 from rules.samples.demo_dues import demo_dues
-from rules.seal import seal_history
 
 GROUPS = 8
 MEMBERS_PER_GROUP = 12

@@ -22,7 +22,7 @@ had. If something changed, start again (a few times, with growing pauses; the
 kiosk writes at a person's pace, so the second try almost always succeeds).
 The copy is then checked as a restore would check it. One real state does
 not verify: sealing minutes writes the meeting's file and then the chain's
-head in org.json (rules.seal), so a copy taken between the two is taken
+head in org.json (rules.meeting.seal), so a copy taken between the two is taken
 again; seals that still do not verify are reported, and the archive is
 written all the same (it may be all there is).
 

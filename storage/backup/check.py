@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from rules import seal
+from rules.meeting import seal
 from rules.models import BranchRecords
 from storage.atomic import (
     META_TABLE,
@@ -131,7 +131,7 @@ def _check_document(path: Path) -> None:
 
 
 def verify_seals(repo: FileRepository, records: BranchRecords, archive: Path) -> bool | None:
-    """Whether the copy's sealed records verify (rules.seal, R3); None when
+    """Whether the copy's sealed records verify (rules.meeting.seal, R3); None when
     nothing in it is sealed. Raises :class:`SealsDoNotVerify` naming the
     first record changed, removed or inserted after sealing."""
     result = seal.verify(records.meetings, repo.seal_heads())

@@ -57,7 +57,7 @@ class BackupArchiveError(BackupError):
 
 
 class SealsDoNotVerify(BackupArchiveError):
-    """The copy's sealed minutes or addenda do not verify (rules.seal)."""
+    """The copy's sealed minutes or addenda do not verify (rules.meeting.seal)."""
 
     def __init__(self, archive: Path, first_zh: str, first_en: str, count: int) -> None:
         more_zh = f"等 {count} 处" if count > 1 else ""

@@ -3,7 +3,7 @@
 The codes are checked the way a scanner would read them: every inline SVG on
 the sheet is rasterised from its own path data (4 pixels a module) and
 decoded by zxing-cpp, like tests/tui/test_qr.py does for the screen, and the
-text read back must be a badge that ``rules.signin.check_badge`` accepts for
+text read back must be a badge that ``rules.meeting.signin.check_badge`` accepts for
 the person named on that card, with the versions stored in the data
 directory.
 """
@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import zxingcpp
 
+from rules.meeting.signin import BadgeProblem, check_badge
 from rules.models import Organisation
-from rules.signin import BadgeProblem, check_badge
 from storage import FileRepository
 from tui.badges import badge_matrix, badge_sheet_html, qr_svg
 from tui.cli import main
@@ -415,7 +415,7 @@ def test_reissue_only_for_a_member_in_the_chosen_set(
 
 
 # --------------------------------------------------------------------------
-# Groups and people by name or id (rules.lookup)
+# Groups and people by name or id (rules.organisation.lookup)
 
 
 def twin_zhang_wei(data: Path) -> None:

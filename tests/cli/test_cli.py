@@ -438,7 +438,7 @@ def test_the_kiosk_starts_without_the_commands(tmp_path: Path) -> None:
         from tui.cli import main
         from tui.cli import parse_args
         args = parse_args(["--data", {str(tmp_path)!r}, "--port", "0"])
-        heavy = ["rules.engine", "tui.cli.export", "storage.backup", "rules.roster"]
+        heavy = ["rules.checks.engine", "tui.cli.export", "storage.backup", "rules.roster"]
         print([m for m in heavy if m in sys.modules], args.port, hasattr(args, "run"))
         sys.argv = ["xiaozu", "--data", {str(tmp_path / "d")!r}, "demo"]
         code = main()

@@ -245,7 +245,7 @@ def test_export_without_data_says_what_to_do(
 
 
 # --------------------------------------------------------------------------
-# A group by name or id (rules.lookup)
+# A group by name or id (rules.organisation.lookup)
 
 
 def test_the_ledger_and_the_dues_of_a_group_by_name(

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from rules import access
 from rules.groups import ChangeRefused, Recorded, change_branch_role
 from rules.models import BranchRole, PersonField
+from rules.organisation import access
 from storage import FileRepository
 from tui.cli import main
 

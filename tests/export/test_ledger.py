@@ -11,7 +11,7 @@ from io import BytesIO
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rules.minutes import meeting_members
+from rules.meeting.minutes import meeting_members
 from rules.models import TaskStatus
 from tests.export.conftest import NOW, TZ, Example
 from tui.export.ledger_xlsx import FIRST_ROW, Ledger, ledger_xlsx

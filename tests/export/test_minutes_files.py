@@ -10,7 +10,7 @@ from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from rules.minutes import meeting_members
+from rules.meeting.minutes import meeting_members
 from rules.models import AttendanceStatus, Capacity, Step, TaskAsSet
 from tests.export.conftest import (
     ADDENDUM,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import aiohttp
 
-from rules import flow
+from rules.meeting import flow
 from rules.samples.demo import demo_branch
 from storage import FileRepository, save_records
 from tests.tui.conftest import NOW, SECRET_FILE, TZ

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 # Imported once, in the zygote, so that a forked kiosk starts at once.
 import uvicorn.protocols.http.h11_impl  # noqa: F401
 
-from rules import flow
+from rules.meeting import flow
 from rules.models import Meeting, Step
 from storage import FileRepository
 from tui.core.env import KioskEnv

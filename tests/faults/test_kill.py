@@ -35,7 +35,7 @@ import pytest
 from yarl import URL
 
 from benchmarks.signin_http import Member, prepare_data
-from rules import signin
+from rules.meeting import signin
 from rules.models import RecordedBy, Step
 from storage import FileRepository
 from storage.atomic import is_temp_file

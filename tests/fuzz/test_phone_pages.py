@@ -35,7 +35,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from rules import signin
+from rules.meeting import signin
 from tests.faults.headless import (
     G1_NEXT,
     NUMBER,

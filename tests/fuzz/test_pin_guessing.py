@@ -15,7 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from rules import signin
+from rules.meeting import signin
 from storage import FileRepository
 from tests.faults.headless import (
     G1_NEXT,

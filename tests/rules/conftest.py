@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rules.findings import Finding
+from rules.checks.findings import Finding
 from rules.models import (
     Attendance,
     AttendanceStatus,
@@ -26,7 +26,7 @@ from rules.models import (
     Step,
     TaskStatus,
 )
-from rules.plan_template import plan_from_template
+from rules.year.plan_template import plan_from_template
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=TZ)

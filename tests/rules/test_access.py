@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from rules import access
-from rules.access import (
+from rules.models import BranchRole, Organisation
+from rules.organisation import access
+from rules.organisation.access import (
     FIRST_LOCKOUT,
     LONGEST_LOCKOUT,
     MAX_TRIES,
@@ -18,7 +19,6 @@ from rules.access import (
     PinOutcome,
     judge_pin,
 )
-from rules.models import BranchRole, Organisation
 
 from .conftest import NOW, compliant_org, organisation, person
 

@@ -8,7 +8,9 @@ from datetime import date
 
 import pytest
 
-from rules.annual_plan import (
+from rules.meeting.flow import FlowError
+from rules.models import BranchRecords, Meeting, PlannedMonth, Postponement, Step
+from rules.year.annual_plan import (
     edit_topic,
     january_meeting,
     plan_or_template,
@@ -16,9 +18,7 @@ from rules.annual_plan import (
     set_topic,
     taken_up_by,
 )
-from rules.flow import FlowError
-from rules.models import BranchRecords, Meeting, PlannedMonth, Postponement, Step
-from rules.plan_template import plan_from_template, template_month
+from rules.year.plan_template import plan_from_template, template_month
 
 from .conftest import at, compliant_records, drop_meeting, replace_meeting
 

@@ -7,16 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from rules.calendar import (
-    AttendanceTally,
-    MonthState,
-    calendar_rows,
-    group_attendance,
-    month_status,
-    rate_text,
-    year_statuses,
-)
-from rules.engine import check
+from rules.checks.engine import check
 from rules.models import (
     Attendance,
     AttendanceStatus,
@@ -27,6 +18,15 @@ from rules.models import (
     Step,
 )
 from rules.samples.demo import demo_branch
+from rules.year.calendar import (
+    AttendanceTally,
+    MonthState,
+    calendar_rows,
+    group_attendance,
+    month_status,
+    rate_text,
+    year_statuses,
+)
 
 from .conftest import (
     NOW,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from rules.checks.after import a1_minutes_checked, a2_reported, a3_tasks
-from rules.findings import Severity, SubjectKind
+from rules.checks.findings import Severity, SubjectKind
 from rules.models import BranchRecords, FollowUpTask, MeetingKind, Step, TaskStatus
 
 from .conftest import at, compliant_records, meeting, replace_meeting, run

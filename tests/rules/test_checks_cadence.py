@@ -14,7 +14,7 @@ from rules.checks.cadence import (
     m5_notice,
     m6_attendance_and_chair,
 )
-from rules.findings import Severity, SubjectKind
+from rules.checks.findings import Severity, SubjectKind
 from rules.models import (
     Attendance,
     AttendanceStatus,

@@ -14,7 +14,7 @@ from rules.checks.composition import (
     g4_departments,
     g5_committee_decision,
 )
-from rules.findings import Severity, SubjectKind
+from rules.checks.findings import Severity, SubjectKind
 from rules.models import BranchRecords, MemberStatus, Person, Postponement, Step
 
 from .conftest import (

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from rules.checks.findings import Severity, SubjectKind
 from rules.checks.leader import l1_leader_eligible, l3_committee_capacity
-from rules.findings import Severity, SubjectKind
 from rules.models import (
     BranchRecords,
     BranchRole,

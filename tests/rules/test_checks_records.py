@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from rules.checks.findings import Severity, SubjectKind
 from rules.checks.records import r1_recorder, r2_minutes_complete
-from rules.findings import Severity, SubjectKind
 from rules.models import Attendance, AttendanceStatus, BranchRecords, Postponement, Step
 
 from .conftest import at, compliant_records, meeting, replace_meeting, run

@@ -9,8 +9,8 @@ import pytest
 
 from rules import checks
 from rules.checks import Check
-from rules.engine import CHECKS
-from rules.seed import RULES
+from rules.checks.engine import CHECKS
+from rules.checks.seed import RULES
 from tests.seed_text import SEED
 
 SPEC_IDS = [

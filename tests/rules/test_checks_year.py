@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from rules.checks.findings import Severity, SubjectKind
 from rules.checks.year import y1_january, y2_december
-from rules.findings import Severity, SubjectKind
 from rules.models import BranchRecords, MeetingKind, Postponement, Step
-from rules.plan_template import plan_from_template
+from rules.year.plan_template import plan_from_template
 
 from .conftest import (
     at,

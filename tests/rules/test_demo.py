@@ -389,7 +389,7 @@ def test_deliberate_breaks_are_in_the_data(demo: tuple[datetime, DemoData]) -> N
 
 
 def test_the_rules_engine_finds_the_breaks(demo: tuple[datetime, DemoData]) -> None:
-    from rules.engine import check
+    from rules.checks.engine import check
 
     now, data = demo
     found = {f.rule for f in check(data.records, now)}

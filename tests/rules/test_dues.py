@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from rules.dues import (
+from rules.dues.book import (
     DuesBook,
     DuesError,
     DuesPayment,
@@ -26,7 +26,7 @@ from rules.dues import (
     suggested_payment,
     yuan,
 )
-from rules.dues_report import dues_check, ledger_csv, ledger_rows
+from rules.dues.report import dues_check, ledger_csv, ledger_rows
 from rules.models import Branch, Group, MemberStatus, Organisation, Person
 
 TODAY = date(2026, 11, 26)

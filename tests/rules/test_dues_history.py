@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from rules.dues import (
+from rules.dues.book import (
     DuesBook,
     DuesPayment,
     DuesRate,
@@ -17,7 +17,7 @@ from rules.dues import (
     month_dues,
     year_months,
 )
-from rules.dues_history import DuesFold
+from rules.dues.history import DuesFold
 
 FIRST, LAST = 2015, 2026
 TODAY = date(2026, 11, 20)

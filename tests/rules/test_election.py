@@ -8,9 +8,9 @@ from dataclasses import fields, replace
 
 import pytest
 
-from rules import election as el
-from rules.flow import FlowError
-from rules.minutes import minutes_of
+from rules.meeting import election as el
+from rules.meeting.flow import FlowError
+from rules.meeting.minutes import minutes_of
 from rules.models import (
     Attendance,
     AttendanceStatus,

@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 import pytest
 
-from rules.engine import CHECKS, check
-from rules.findings import Severity
+from rules.checks.engine import CHECKS, check
+from rules.checks.findings import Severity
+from rules.checks.seed import RULES
 from rules.models import BranchRecords, Discipline, FollowUpTask
-from rules.seed import RULES
 
 from .conftest import (
     NOW,

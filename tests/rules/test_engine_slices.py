@@ -1,6 +1,6 @@
 """Judging a long history a year at a time finds what judging it whole does
 (the kiosk keeps only recent years in memory and judges older ones from
-their files, rules.engine.sliced)."""
+their files, rules.checks.engine.sliced)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from rules.engine import check, first_days, in_order, sliced
-from rules.findings import Finding
+from rules.checks.engine import check, first_days, in_order, sliced
+from rules.checks.findings import Finding
 from rules.models import BranchRecords, FollowUpTask, TaskStatus
 from rules.samples.ten_years import ten_year_branch
 

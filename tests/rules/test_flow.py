@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rules import flow
-from rules.flow import FlowError
-from rules.minutes import MinutesPart, minutes_of
+from rules.meeting import flow
+from rules.meeting.flow import FlowError
+from rules.meeting.minutes import MinutesPart, minutes_of
+from rules.meeting.notice import NoticeTiming, timing
 from rules.models import (
     AttendanceStatus,
     Branch,
@@ -27,7 +28,6 @@ from rules.models import (
     Step,
     TaskStatus,
 )
-from rules.notice import NoticeTiming, timing
 
 TZ = ZoneInfo("Asia/Shanghai")
 PLANNED = datetime(2026, 3, 12, 14, 30, tzinfo=TZ)

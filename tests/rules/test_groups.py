@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from rules.engine import check
+from rules.checks.engine import check
 from rules.groups import (
     ChangeRefused,
     Recorded,

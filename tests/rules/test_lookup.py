@@ -1,4 +1,4 @@
-"""People and groups named by id or by name (``rules.lookup``), as the
+"""People and groups named by id or by name (``rules.organisation.lookup``), as the
 command line and ``xiaozu pin set PERSON`` look them up."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from rules.lookup import LISTED_MAX, LookupProblem, find_group, find_person
 from rules.models import Branch, Group, MemberStatus, Organisation, Person
+from rules.organisation.lookup import LISTED_MAX, LookupProblem, find_group, find_person
 
 FULL = MemberStatus.FULL
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rules.minutes import (
+from rules.meeting.minutes import (
     MinutesPart,
     decision_text,
     meeting_members,

@@ -9,10 +9,17 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from rules import flow
 from rules.checks.cadence import m5_notice
+from rules.meeting import flow
+from rules.meeting.notice import (
+    NoticePart,
+    NoticeTiming,
+    days_ahead,
+    notice_of,
+    notice_out_of_date,
+    timing,
+)
 from rules.models import Guest, Meeting, MeetingKind
-from rules.notice import NoticePart, NoticeTiming, days_ahead, notice_of, notice_out_of_date, timing
 from tests.rules.conftest import TZ, at, compliant_org, compliant_records, run
 
 NOV_28 = at(2026, 11, 28, 14, 30)  # a Saturday

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from rules.plan_template import SOE_TEMPLATE, TemplateMonth, plan_from_template, template_month
+from rules.year.plan_template import SOE_TEMPLATE, TemplateMonth, plan_from_template, template_month
 from tests.seed_text import SEED
 
 

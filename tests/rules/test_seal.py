@@ -11,10 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rules import flow
-from rules.models import AttendanceStatus, Meeting, NoticeAsSent, Seal, Step, TaskAsSet
-from rules.samples.demo import demo_branch
-from rules.seal import (
+from rules.meeting import flow
+from rules.meeting.seal import (
     MUTABLE_AFTER_FINAL,
     V1_FIELDS,
     ProblemKind,
@@ -27,6 +25,8 @@ from rules.seal import (
     sealed_content,
     verify,
 )
+from rules.models import AttendanceStatus, Meeting, NoticeAsSent, Seal, Step, TaskAsSet
+from rules.samples.demo import demo_branch
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=TZ)

@@ -10,10 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules import flow
-from rules.models import AttendanceStatus, Guest, Meeting, RecordedBy, Step
-from rules.samples.demo import demo_branch
-from rules.signin import (
+from rules.meeting import flow
+from rules.meeting.signin import (
     FORM_WINDOWS,
     KIOSK_LIMIT,
     KIOSK_SPAN,
@@ -39,6 +37,8 @@ from rules.signin import (
     sign_in,
     window_of,
 )
+from rules.models import AttendanceStatus, Guest, Meeting, RecordedBy, Step
+from rules.samples.demo import demo_branch
 
 TZ = ZoneInfo("Asia/Shanghai")
 SECRET = b"kiosk-secret-0123456789abcdef"

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rules import engine
-from rules.findings import Severity
+from rules.checks import engine
+from rules.checks.findings import Severity
+from rules.meeting.seal import chain_heads, verify
 from rules.models import AttendanceStatus, MeetingKind, Step, TaskStatus
 from rules.samples.demo import DemoData
 from rules.samples.ten_years import GROUPS, MEMBERS_PER_GROUP, meetings_held, ten_year_branch
-from rules.seal import chain_heads, verify
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=TZ)

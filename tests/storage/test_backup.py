@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from rules.meeting.seal import seal_meeting
 from rules.models import Meeting, Step
 from rules.samples.demo import demo_branch
-from rules.seal import seal_meeting
 from storage import DataDirBusy, FileRepository, save_records
 from storage.atomic import encode, write_atomically
 from storage.backup import (

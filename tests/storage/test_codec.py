@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules.dues import Month
+from rules.dues.book import Month
 from rules.models import (
     AnnualPlan,
     FollowUpTask,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.dues import DuesBook, DuesPayment, DuesRate, Month
+from rules.dues.book import DuesBook, DuesPayment, DuesRate, Month
 from storage import DataFileError, DataFileProblem, FileRepository, Repository
 
 from .conftest import at

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from benchmarks.data import write_branch
-from rules.access import PinAttempts
-from rules.dues import DuesPayment, DuesRate, Month
+from rules.dues.book import DuesPayment, DuesRate, Month
+from rules.meeting.seal import SealHead
 from rules.models import (
     AnnualPlan,
     FollowUpTask,
@@ -28,7 +28,7 @@ from rules.models import (
     Organisation,
     PersonChange,
 )
-from rules.seal import SealHead
+from rules.organisation.access import PinAttempts
 from storage import DataFileError, FileRepository
 from storage.atomic import decode, encode
 from storage.codec import structure, unstructure

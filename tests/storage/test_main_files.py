@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from rules.dues import DuesPayment, DuesRate
+from rules.dues.book import DuesPayment, DuesRate
+from rules.meeting.seal import SealHead, verify
 from rules.models import (
     AnnualPlan,
     Branch,
@@ -29,7 +30,6 @@ from rules.models import (
     Person,
     PersonChange,
 )
-from rules.seal import SealHead, verify
 from storage import FileRepository, save_records
 from storage.atomic import decode, encode
 from storage.codec import structure, unstructure

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.access import PinAttempts
+from rules.organisation.access import PinAttempts
 from storage import (
     DataFileError,
     DataFileProblem,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from rules import flow
+from rules.meeting import flow
+from rules.meeting.seal import MUTABLE_AFTER_FINAL as SEALED_AFTER_FINAL
+from rules.meeting.seal import SealHead, chain_heads, seal_meeting, seal_on_save, verify
 from rules.models import Meeting, Step, TaskAsSet
-from rules.seal import MUTABLE_AFTER_FINAL as SEALED_AFTER_FINAL
-from rules.seal import SealHead, chain_heads, seal_meeting, seal_on_save, verify
 from storage import FinalisedRecordError, Repository
 from storage.codec import structure, unstructure
 from storage.repository import MUTABLE_AFTER_FINAL, FileRepository
@@ -93,7 +93,7 @@ def test_an_unreadable_meeting_file_is_named_and_the_rest_still_read(
 
 
 # --------------------------------------------------------------------------
-# Seals made before a field was added (rules.seal.V1_FIELDS)
+# Seals made before a field was added (rules.meeting.seal.V1_FIELDS)
 
 _V1 = Path(__file__).parent.parent / "fixtures" / "seals"
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rules.access import PinAttempts
+from rules.organisation.access import PinAttempts
 from rules.samples.demo import DemoData, demo_branch
 from storage import (
     DataFileError,

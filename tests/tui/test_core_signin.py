@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rules import signin
+from rules.meeting import signin
 from rules.models import AttendanceStatus
 from tests.faults.headless import G1_NEXT, NUMBER, PINS, SECRET, make_demo, signing_in
 from tui.core.kiosk import Kiosk

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
 
-from rules.dues import Month, member_year
+from rules.dues.book import Month, member_year
 from tests.tui.conftest import LEADER_G1, NOW, SECRETARY, saved, stored, unlocked
 from tests.tui.test_meeting import HELD_AT
 from tui.app import XiaozuApp

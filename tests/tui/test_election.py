@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList, SelectionList, Static
 
-from rules.minutes import minutes_of
+from rules.meeting.minutes import minutes_of
 from rules.models import VotingMethod
 from storage import atomic
 from tests.tui.conftest import LEADER_G1, Clock, saved, start_meeting, stored, unlocked

@@ -19,8 +19,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
+from rules.meeting.seal import chain_heads, verify
 from rules.models import Step
-from rules.seal import chain_heads, verify
 from storage import FileRepository
 from tests.tui.conftest import NOW
 from tests.tui.test_meeting import choose, everyone_present, opinion, rows

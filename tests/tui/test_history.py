@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from rules.dues import (
+from rules.checks.engine import check
+from rules.checks.findings import Finding
+from rules.dues.book import (
     DuesBook,
     DuesPayment,
     DuesRate,
@@ -21,11 +23,9 @@ from rules.dues import (
     member_year,
     suggested_payment,
 )
-from rules.engine import check
-from rules.findings import Finding
+from rules.meeting.seal import verify
 from rules.models import Addendum, BranchRecords, FollowUpTask, Step, TaskStatus
 from rules.samples.ten_years import ten_year_branch
-from rules.seal import verify
 from storage import MemoryRepository, save_records
 from tests.tui.conftest import NOW, SECRETARY, TZ, Clock
 from tui.core.env import KioskEnv

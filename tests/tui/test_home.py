@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from rules import flow
+from rules.meeting import flow
 from tests.tui.conftest import LEADER_G1, LEADER_G3, SECRETARY, saved, stored, unlocked
 from tui.app import XiaozuApp
 from tui.messages import RecordsChanged

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.findings import SubjectKind
+from rules.checks.findings import SubjectKind
 from storage import FileRepository, StorageError, StorageWriteError
 from tests.tui.conftest import LEADER_G1, LEADER_G3, NOW, SECRETARY, TZ, Clock
 from tui.core.env import KioskEnv
@@ -139,7 +139,7 @@ async def test_a_sign_in_is_one_journal_record_folded_by_the_meetings_next_save(
     """A badge sign-in is on disk when ``flush`` returns, without rewriting
     the meeting's file; the leader's next save of the meeting takes it in,
     and a later change of theirs is not undone at the next start."""
-    from rules import flow
+    from rules.meeting import flow
     from rules.models import AttendanceStatus, RecordedBy
     from storage.journal import JOURNAL_NAME, parse
 

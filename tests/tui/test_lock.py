@@ -14,8 +14,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from rules.access import PinAttempts, PinVerdict
 from rules.models import Person
+from rules.organisation.access import PinAttempts, PinVerdict
 from rules.samples.demo import demo_branch
 from storage import FileRepository
 from tests.tui.conftest import (

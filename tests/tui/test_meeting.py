@@ -16,8 +16,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Select, Static, TextArea
 
-from rules import flow
-from rules.minutes import Minutes
+from rules.meeting import flow
+from rules.meeting.minutes import Minutes
 from rules.models import (
     AttendanceStatus,
     Branch,

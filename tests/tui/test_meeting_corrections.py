@@ -14,8 +14,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
+from rules.meeting.seal import chain_heads, verify
 from rules.models import AttendanceStatus, RecordedBy, Step, TaskAsSet
-from rules.seal import chain_heads, verify
 from tests.tui.conftest import LEADER_G1, Clock, saved, start_meeting, stored, unlocked
 from tests.tui.test_meeting import (
     G1,

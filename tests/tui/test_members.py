@@ -12,8 +12,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from rules.access import new_pin
-from rules.signin import BadgeProblem, badge_token, check_badge
+from rules.meeting.signin import BadgeProblem, badge_token, check_badge
+from rules.organisation.access import new_pin
 from storage import StorageWriteError
 from tests.tui.conftest import LEADER_G1, SECRETARY, saved, stored, unlocked
 from tui.app import XiaozuApp

@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
-from rules import flow
+from rules.meeting import flow
 from tests.tui.conftest import LEADER_G1, TZ, Clock, saved, stored, unlocked
 from tui.app import XiaozuApp
 from tui.screens.home import HomeScreen

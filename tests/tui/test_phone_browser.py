@@ -26,7 +26,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from rules import flow
+from rules.meeting import flow
 from rules.models import AttendanceStatus, RecordedBy
 from tests.tui.conftest import TZ, Clock, start_meeting, stored
 from tests.tui.test_meeting import G1_NEXT, kiosk_of

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route, Router
 
-from rules import signin
+from rules.meeting import signin
 from tests.faults.headless import (
     G1_NEXT,
     NUMBER,

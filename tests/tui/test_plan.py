@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, SelectionList, Static
 
-from rules import flow
+from rules.meeting import flow
 from rules.models import Guest, MeetingKind, Step
 from storage import StorageWriteError
 from tests.tui.conftest import LEADER_G1, TZ, saved, stored, unlocked

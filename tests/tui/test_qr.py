@@ -17,7 +17,7 @@ from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
-from rules.signin import room_token
+from rules.meeting.signin import room_token
 from tests.tui.conftest import NOW
 from tui.widgets.qr import QRCode, half_block_lines, qr_matrix
 

@@ -221,7 +221,7 @@ async def test_in_english_meetings_and_minutes_are_named_in_english(
 
 
 def test_the_minutes_title_is_shared_in_both_languages() -> None:
-    from rules.minutes import minutes_of, minutes_title
+    from rules.meeting.minutes import minutes_of, minutes_title
     from rules.samples.demo import demo_branch
     from tests.tui.conftest import NOW
 

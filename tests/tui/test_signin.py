@@ -19,7 +19,7 @@ import pytest
 import yarl
 from textual.pilot import Pilot
 
-from rules import flow, signin
+from rules.meeting import flow, signin
 from rules.models import AttendanceStatus, RecordedBy
 from rules.samples.demo import demo_branch
 from storage import FileRepository

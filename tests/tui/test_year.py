@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from rules.plan_template import template_month
+from rules.year.plan_template import template_month
 from tests.tui.conftest import LEADER_G1, saved, stored, unlocked
 from tui.app import XiaozuApp
 from tui.core.kiosk import Kiosk

@@ -23,7 +23,7 @@
                                                   minutes (Word), ledger (Excel)
 
 A group G is named by its name or id, a PERSON by name, 党员编号 or id
-(``rules.lookup``).
+(``rules.organisation.lookup``).
 
 Exit status: 0 fine, 1 ``check`` found an error-level finding (``verify``: a
 sealed record changed, removed or inserted), 2 a usage or data error (the

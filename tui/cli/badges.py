@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from rules.lookup import LookupProblem, find_group, find_person
+from rules.meeting.signin import badge_token
 from rules.models import Group, Person
-from rules.signin import badge_token
+from rules.organisation.lookup import LookupProblem, find_group, find_person
 from storage import FileRepository, StorageWriteError
 from storage.atomic import write_atomically
 from tui.badges import badge_sheet_html
@@ -64,7 +64,7 @@ def cmd_badges(env: KioskEnv, args: argparse.Namespace, out: TextIO) -> int:
         if org is None:
             print(no_data(env), file=sys.stderr)
             return EXIT_USAGE
-        try:  # by name or id (rules.lookup)
+        try:  # by name or id (rules.organisation.lookup)
             group = find_group(org, args.group) if args.group is not None else None
             reissued = list(dict.fromkeys(find_person(org, who).id for who in args.reissue))
         except LookupProblem as unknown:

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any, TextIO
 
-from rules.engine import check
-from rules.findings import Finding, Severity
+from rules.checks.engine import check
+from rules.checks.findings import Finding, Severity
 from storage import FileRepository, RecordNotFoundError
 from tui.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Commands, no_data
 from tui.core.env import KioskEnv

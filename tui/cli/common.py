@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TypeAlias
 
-from rules.lookup import LookupProblem
+from rules.organisation.lookup import LookupProblem
 from tui.core.env import KioskEnv
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from rules import flow
-from rules.flow import FlowError
+from rules.meeting import flow
+from rules.meeting.flow import FlowError
 from rules.models import Meeting, Organisation, Step
 from storage import DataDirBusy, FileRepository, StorageWriteError
 from tui.cli.common import EXIT_OK, EXIT_USAGE, Commands, fail, no_data, unwritable

@@ -1,6 +1,6 @@
 """``xiaozu export ledger`` and ``xiaozu export dues``: the year's tables for
 the branch, the ledger of group meetings (台账, Excel, ``tui.export.ledger_xlsx``)
-and the party dues (党费收缴, CSV for Excel, ``rules.dues_report``).
+and the party dues (党费收缴, CSV for Excel, ``rules.dues.report``).
 
     xiaozu export ledger --year Y [--group G] [--out PATH]
     xiaozu export dues --year Y [--group G] [--out PATH]
@@ -14,9 +14,9 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from rules.dues_report import ledger_csv, ledger_rows
-from rules.lookup import LookupProblem, find_group
+from rules.dues.report import ledger_csv, ledger_rows
 from rules.models import Group, Organisation
+from rules.organisation.lookup import LookupProblem, find_group
 from storage import FileRepository, StorageWriteError
 from tui.cli.common import EXIT_OK, Commands, fail, lookup_failed, no_data, unwritable
 from tui.core.env import KioskEnv

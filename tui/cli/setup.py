@@ -31,9 +31,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from rules import access
-from rules.lookup import LookupProblem, find_person
 from rules.models import Branch, Organisation, Person
+from rules.organisation import access
+from rules.organisation.lookup import LookupProblem, find_person
 from rules.roster import RosterError, apply_roster
 from storage import FileRepository
 from tui.cli.common import EXIT_OK, EXIT_USAGE, Commands, lookup_failed

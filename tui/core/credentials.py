@@ -1,7 +1,7 @@
 """What proves who someone is at the kiosk: unlock PINs, members' sign-in
 PINs, badges, the set-up code of ``xiaozu init`` and the kiosk's signing key,
-with the runs of wrong PINs that lock a person out (rules.access) and the
-kiosk-wide throttle of wrong PINs typed on phones (rules.signin).
+with the runs of wrong PINs that lock a person out (rules.organisation.access) and the
+kiosk-wide throttle of wrong PINs typed on phones (rules.meeting.signin).
 
 PINs are checked here (scrypt, blocking: call from a thread) and never kept;
 only their hashes are stored, by the writer.
@@ -13,8 +13,9 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from rules import access, signin
+from rules.meeting import signin
 from rules.models import Person
+from rules.organisation import access
 from storage import Repository, StorageError
 from tui.core.records import Records
 from tui.core.writer import Writer
@@ -89,7 +90,7 @@ class Credentials:
 
     def check_pin(self, person: Person, pin: str, now: datetime) -> access.PinVerdict:
         """Check a PIN typed for ``person``, counting wrong ones toward a
-        lockout (rules.access). Blocking — the scrypt check takes 50–100 ms
+        lockout (rules.organisation.access). Blocking — the scrypt check takes 50–100 ms
         and the first look at a person's run of wrong PINs reads the disk —
         so call it from a thread worker. The new run is kept in memory at once
         and written by the writer, in order with every other write.
@@ -141,7 +142,7 @@ class Credentials:
 
     @property
     def phone_throttle(self) -> signin.KioskThrottle:
-        """Wrong sign-in PINs from every phone together (rules.signin)."""
+        """Wrong sign-in PINs from every phone together (rules.meeting.signin)."""
         return self._phone_throttle
 
     def phone_pin_failed(self, now: datetime) -> None:

@@ -6,7 +6,7 @@ January of last year on (the window) and every older record still in use:
 a meeting not yet reported to the branch, an open task and its meeting, and
 any older record changed since the start. Older years are read one meeting
 directory at a time, judged by the rules engine a year at a time
-(``rules.engine.sliced``), and only what was found is kept, with an index of
+(``rules.checks.engine.sliced``), and only what was found is kept, with an index of
 every meeting (its group, its days, and the directory holding its file).
 
 The index is rebuilt from the files at every start and never trusted over
@@ -22,8 +22,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from rules.engine import check
-from rules.findings import Finding
+from rules.checks.engine import check
+from rules.checks.findings import Finding
 from rules.models import (
     AnnualPlan,
     BranchRecords,

@@ -19,9 +19,9 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from rules import access, seal, signin
-from rules.dues import DuesPayment, DuesRate
-from rules.findings import Finding
+from rules.checks.findings import Finding
+from rules.dues.book import DuesPayment, DuesRate
+from rules.meeting import seal, signin
 from rules.models import (
     AnnualPlan,
     FollowUpTask,
@@ -35,7 +35,8 @@ from rules.models import (
     RecordedBy,
     Step,
 )
-from rules.plan_template import template_month
+from rules.organisation import access
+from rules.year.plan_template import template_month
 from storage import Repository
 from tui.core.credentials import Credentials
 from tui.core.env import KioskEnv
@@ -227,7 +228,7 @@ class Kiosk:
 
     def sign_in(self, person_id: str, by: RecordedBy, phone: str = "") -> Meeting:
         """Record that ``person_id`` came to the meeting taking sign-ins, by
-        phone or badge (rules.signin.sign_in); raises SigninRefused and
+        phone or badge (rules.meeting.signin.sign_in); raises SigninRefused and
         changes nothing when that is not allowed."""
         meeting = self.signin_meeting()
         if meeting is None:
@@ -279,7 +280,7 @@ class Kiosk:
 
     def save_meeting(self, meeting: Meeting) -> None:
         # Minutes finalised now, and each new addendum, are sealed into the
-        # group's chain on the way (R3, rules.seal): every path that
+        # group's chain on the way (R3, rules.meeting.seal): every path that
         # finalises comes through here.
         gid = meeting.group_id
         group = self.records.meetings_to_seal(gid)

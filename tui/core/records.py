@@ -18,11 +18,11 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
-from rules import seal
-from rules.dues import DuesBook, DuesPayment, DuesRate, Month
-from rules.dues_history import DuesFold
-from rules.engine import check, in_order, sliced
-from rules.findings import Finding
+from rules.checks.engine import check, in_order, sliced
+from rules.checks.findings import Finding
+from rules.dues.book import DuesBook, DuesPayment, DuesRate, Month
+from rules.dues.history import DuesFold
+from rules.meeting import seal
 from rules.models import (
     AnnualPlan,
     BranchRecords,
@@ -194,7 +194,7 @@ class Records:
 
     def dues(self, year: int | None = None) -> DuesBook:
         """The branch's dues book: every rate and payment of the recent
-        years, the older ones folded in (``rules.dues_history``); it answers
+        years, the older ones folded in (``rules.dues.history``); it answers
         as the book of every year would. For an older ``year``, a book with
         that year's payments in it too, read from the files."""
         if year is None or self._dues.history_until is None:
@@ -281,7 +281,7 @@ class Records:
 
     def meetings_to_seal(self, group_id: str | None) -> list[Meeting]:
         """The group's meetings a save may seal: the first seal of a group
-        takes its whole archive (rules.seal), older years read from their
+        takes its whole archive (rules.meeting.seal), older years read from their
         files; once it has a chain, the meetings in memory."""
         mine = [m for m in self._meetings.values() if m.group_id == group_id]
         if self.seal_head(group_id) is not None:

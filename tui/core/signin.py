@@ -8,14 +8,14 @@ The walk of one member by phone:
 
 1. The phone scans ``<address>/S/<room token>`` (``PhoneSignin.scanned``).
    The token must be the open meeting's and fresh (this window or the one
-   before: rules.signin). The answer names the phone in a cookie and carries
+   before: rules.meeting.signin). The answer names the phone in a cookie and carries
    a form ticket good for a few minutes, bound to that phone.
 2. The phone sends the form (``PhoneSignin.submitted``): the ticket must be
    authentic, fresh, from this phone and not used before; the member is the
    one the phone remembers, or the one whose number and PIN were typed (the
    PIN checked off the loop, with its throttles: per person, stored; per
    kiosk, in memory).
-3. ``Kiosk.sign_in`` records it (rules.signin.sign_in decides: present or
+3. ``Kiosk.sign_in`` records it (rules.meeting.signin.sign_in decides: present or
    late, or a refusal); the phone is told "signed in" only once the record
    is on disk (``Kiosk.flush``).
 
@@ -32,10 +32,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from rules import access, flow, signin
-from rules.minutes import meeting_members
+from rules.meeting import flow, signin
+from rules.meeting.minutes import meeting_members
+from rules.meeting.signin import PhoneCookie, SigninRefused, TokenProblem
 from rules.models import AttendanceStatus, Meeting, Person, RecordedBy
-from rules.signin import PhoneCookie, SigninRefused, TokenProblem
+from rules.organisation import access
 from storage import StorageError
 from tui.core.kiosk import Kiosk
 
@@ -49,7 +50,7 @@ log = logging.getLogger("xiaozu.phone")
 
 
 class Why(StrEnum):
-    """Why a sign-in was refused. The first four are rules.signin's
+    """Why a sign-in was refused. The first four are rules.meeting.signin's
     (``Refusal``, same values); the rest are this use case's."""
 
     NOT_OPEN = signin.Refusal.NOT_OPEN.value  # no meeting taking sign-ins
@@ -81,7 +82,7 @@ class Refused:
 
     @property
     def rule(self) -> signin.Refusal | None:
-        """The rule's refusal (rules.signin.Refusal), if it was the rule's."""
+        """The rule's refusal (rules.meeting.signin.Refusal), if it was the rule's."""
         try:
             return signin.Refusal(self.why.value)
         except ValueError:
@@ -162,7 +163,7 @@ def by_hand(
 ) -> Callable[[Meeting], Meeting]:
     """The leader marks someone on the roster at ``at`` (when the key was
     pressed, though a reason is asked for after): the change the meeting
-    screen applies and saves (rules.flow.mark_attendance, which raises
+    screen applies and saves (rules.meeting.flow.mark_attendance, which raises
     FlowError for what the rules refuse)."""
     org = kiosk.org
     return lambda meeting: flow.mark_attendance(meeting, org, person_id, status, at, reason=reason)

@@ -1,7 +1,7 @@
 """Reports to the branch (A2): the minutes as a Word document or Markdown, and
 the year's group-meeting ledger (台账) as a spreadsheet.
 
-``minutes_content`` turns ``rules.minutes.Minutes`` into the parts of filed
+``minutes_content`` turns ``rules.meeting.minutes.Minutes`` into the parts of filed
 minutes, in order; ``minutes_docx`` and ``minutes_md`` draw them;
 ``ledger_xlsx`` writes the ledger, ``dues`` its sheet of party dues;
 ``files`` names and writes the files. The ``xiaozu export`` command is

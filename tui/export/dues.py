@@ -1,6 +1,6 @@
 """The party dues (按时收缴党费) as a sheet of the Excel ledger
 (``xiaozu export ledger``); the CSV of them is ``xiaozu export dues``
-(``tui.cli.export_tables``). Both draw ``rules.dues_report.ledger_rows``."""
+(``tui.cli.export_tables``). Both draw ``rules.dues.report.ledger_rows``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from rules.dues import DuesBook
-from rules.dues_report import ledger_rows
+from rules.dues.book import DuesBook
+from rules.dues.report import ledger_rows
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rules.groups import STATUS_LABELS
-from rules.minutes import meeting_members
+from rules.meeting.minutes import meeting_members
 from rules.models import (
     AttendanceStatus,
     BranchRecords,

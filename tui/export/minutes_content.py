@@ -1,6 +1,6 @@
 """The minutes as they are filed (会议记录), part by part, in order.
 
-Built from ``rules.minutes.minutes_of`` so that whatever the minutes hold is
+Built from ``rules.meeting.minutes.minutes_of`` so that whatever the minutes hold is
 exported: title; 时间, 地点, 主持人, 记录人, 应到/实到/缺席人员 (with reasons,
 and who came late), 列席人员; then 议题, 讨论情况 (each speaker's opinion per
 topic, with the capacity they spoke in, L3), 小结, 决定事项, 会后任务 (who,
@@ -20,7 +20,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from rules.groups import STATUS_LABELS
-from rules.minutes import AttendeeLine, Minutes, minutes_of
+from rules.meeting.minutes import AttendeeLine, Minutes, minutes_of
 from rules.models import (
     AttendanceStatus,
     FollowUpTask,

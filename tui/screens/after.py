@@ -21,9 +21,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Static, TextArea
 
-from rules import flow
-from rules.flow import STEP_LABELS, FlowError
-from rules.minutes import Minutes, minutes_of, minutes_title
+from rules.meeting import flow
+from rules.meeting.flow import STEP_LABELS, FlowError
+from rules.meeting.minutes import Minutes, minutes_of, minutes_title
 from rules.models import Meeting, Step
 from storage import StorageWriteError
 from tui.core.env import KioskEnv

@@ -6,7 +6,7 @@ columns. Each month is held, postponed (with its reason recorded), missing
 (an M1 finding), planned or still to come. Below, the attendance of the group
 under the cursor over the year's meetings with final minutes: per person and
 for the group (late counts as attended; on leave is counted apart). [ and ]
-change the year; Escape goes back home. The logic is in ``rules.calendar``.
+change the year; Escape goes back home. The logic is in ``rules.year.calendar``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from rules.calendar import (
+from rules.models import BranchRecords
+from rules.year.calendar import (
     MONTHS,
     STATE_LABELS,
     GroupAttendance,
@@ -29,7 +30,6 @@ from rules.calendar import (
     rate_text,
     year_statuses,
 )
-from rules.models import BranchRecords
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.widgets.bindings import localise_bindings

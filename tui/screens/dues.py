@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from rules.dues import (
+from rules.dues.book import (
     DuesError,
     Month,
     MonthDues,
@@ -34,7 +34,7 @@ from rules.dues import (
     suggested_payment,
     yuan,
 )
-from rules.dues_report import dues_check
+from rules.dues.report import dues_check
 from rules.models import Person
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged

@@ -22,11 +22,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Input, RadioButton, RadioSet, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from rules import election as el
-from rules.flow import FlowError
-from rules.minutes import meeting_members
+from rules.checks.seed import RULES
+from rules.meeting import election as el
+from rules.meeting.flow import FlowError
+from rules.meeting.minutes import meeting_members
 from rules.models import Election, Meeting, Person, VotingMethod
-from rules.seed import RULES
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged

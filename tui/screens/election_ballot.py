@@ -5,7 +5,7 @@ Between voters the kiosk shows a neutral screen (``NextVoterScreen``): "请下�
 nothing of the last ballot. A voter picks their name and gets a fresh
 ``BallotScreen``: their name, to confirm it is their turn, the candidates
 and 弃权; nothing is preselected and nothing stays from the voter before.
-The choice goes straight into the round's ``BallotBox`` (rules.election),
+The choice goes straight into the round's ``BallotBox`` (rules.meeting.election),
 which keeps only who has voted and the tally, in memory, until the leader
 closes the round. Locking the kiosk closes these screens, and the round is
 voted again.
@@ -24,8 +24,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from rules.election import BallotBox
-from rules.flow import FlowError
+from rules.meeting.election import BallotBox
+from rules.meeting.flow import FlowError
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk
 from tui.screens.exit import PinCheckScreen

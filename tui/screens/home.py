@@ -18,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from rules.flow import STEP_LABELS
+from rules.meeting.flow import STEP_LABELS
 from rules.models import Meeting, Step, TaskStatus
 from tui.core.kiosk import Kiosk
 from tui.labels import KIND_LABELS

@@ -30,8 +30,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from rules import access
 from rules.models import BranchRole, Person
+from rules.organisation import access
 from storage import StorageError
 from tui.core.kiosk import Kiosk
 from tui.navigation import KioskApp

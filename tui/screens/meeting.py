@@ -5,7 +5,7 @@
 
 The screen shows the step the meeting is on (stored with the meeting, so a
 restarted kiosk resumes there) under a step indicator. Every change goes
-through ``rules.flow`` — which refuses, with the rule and its words, what the
+through ``rules.meeting.flow`` — which refuses, with the rule and its words, what the
 rules do not allow — and is saved with ``Kiosk.save_meeting`` as soon as it
 is made (written off the UI loop). The leader may look back at an earlier
 step (keys 1–5) and, until finalising, correct what it recorded there; a
@@ -31,10 +31,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Header, Input, Static, TextArea
 
-from rules import flow, signin
-from rules.flow import STEP_LABELS, FlowError
+from rules.meeting import flow, signin
+from rules.meeting.flow import STEP_LABELS, FlowError
+from rules.meeting.signin import Refusal
 from rules.models import AttendanceStatus, FollowUpTask, Meeting, Person, Step
-from rules.signin import Refusal
 from tui.core.kiosk import Kiosk
 from tui.core.signin import Refused, Why, by_badge, by_hand
 from tui.labels import ATTENDANCE_LABELS, KIND_LABELS
@@ -390,7 +390,7 @@ class MeetingScreen(Screen[None]):
         if target.order == own.order + 1:
             self.action_next()
             return
-        # Two or more steps ahead: nothing skips a step (rules.flow goes one
+        # Two or more steps ahead: nothing skips a step (rules.meeting.flow goes one
         # step at a time); say which step comes first.
         nxt = FIVE_STEPS[FIVE_STEPS.index(own) + 1]
         skipping = FlowError(

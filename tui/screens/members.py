@@ -23,8 +23,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from rules.meeting.signin import badge_token
 from rules.models import Person
-from rules.signin import badge_token
 from storage import StorageWriteError
 from storage.atomic import write_atomically
 from tui.badges import badge_sheet_html

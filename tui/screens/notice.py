@@ -18,11 +18,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Static, TextArea
 
-from rules import flow
-from rules.flow import FlowError
+from rules.checks.seed import RULES
+from rules.meeting import flow
+from rules.meeting.flow import FlowError
+from rules.meeting.notice import (
+    NoticePart,
+    NoticeTiming,
+    days_ahead,
+    notice_of,
+    notice_out_of_date,
+    timing,
+)
 from rules.models import Meeting
-from rules.notice import NoticePart, NoticeTiming, days_ahead, notice_of, notice_out_of_date, timing
-from rules.seed import RULES
 from tui.core.env import KioskEnv
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen

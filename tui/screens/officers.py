@@ -25,7 +25,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from rules import access
 from rules.groups import (
     BRANCH_ROLE_LABELS,
     ChangeRefused,
@@ -35,6 +34,7 @@ from rules.groups import (
     change_branch_role,
 )
 from rules.models import BranchRole, Person
+from rules.organisation import access
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.navigation import KioskApp

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from rules.findings import Finding, Severity
+from rules.checks.findings import Finding, Severity
 from rules.models import Meeting, MeetingKind, Step
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged

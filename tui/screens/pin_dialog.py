@@ -3,7 +3,7 @@
 One dialog for every new PIN: a member's sign-in PIN (sign-in setup), a
 leader's or the secretary's unlock PIN (PINs and branch roles), and the
 secretary's first PIN when a branch is put into service (the set-up code).
-A new PIN has 6–12 digits (``rules.access.new_pin``): a copy of the data must
+A new PIN has 6–12 digits (``rules.organisation.access.new_pin``): a copy of the data must
 not give it up to a short offline search.
 """
 
@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from rules import access
+from rules.organisation import access
 from tui.core.env import KioskEnv
 from tui.widgets.bindings import localise_bindings
 

@@ -4,7 +4,7 @@ branch (M3), and postponing with a reason (M1). January's meeting reviews the
 year and decides the plan (Y1); December's is the group life meeting (Y2).
 
 Everything typed is saved as it is typed: each change goes through
-``rules.flow.plan`` and ``Kiosk.save_meeting`` (written off the UI loop), so a
+``rules.meeting.flow.plan`` and ``Kiosk.save_meeting`` (written off the UI loop), so a
 crash loses at most the field being edited. Only a meeting in preparation can
 be planned; any other is shown read-only.
 """
@@ -28,11 +28,11 @@ from textual.widgets import (
     Static,
 )
 
-from rules import flow
 from rules.checks.cadence import MAX_TOPICS
-from rules.flow import STEP_LABELS, FlowError
+from rules.checks.seed import RULES
+from rules.meeting import flow
+from rules.meeting.flow import STEP_LABELS, FlowError
 from rules.models import Guest, Meeting, MeetingKind, Step
-from rules.seed import RULES
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.base import MeetingBoundScreen

@@ -1,4 +1,4 @@
-"""One line that shows how a meeting's minutes are sealed (R3, rules.seal):
+"""One line that shows how a meeting's minutes are sealed (R3, rules.meeting.seal):
 beside the minutes on the after screen."""
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from rules import flow
+from rules.meeting import flow
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.widgets.bindings import localise_bindings

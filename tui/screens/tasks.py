@@ -22,8 +22,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from rules import flow
-from rules.flow import FlowError
+from rules.meeting import flow
+from rules.meeting.flow import FlowError
 from rules.models import BranchRole, FollowUpTask, TaskStatus
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged

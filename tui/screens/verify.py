@@ -1,7 +1,7 @@
 """Verify the sealed records (核验记录, R3: 认真保管,存档备查).
 
 Finalised minutes (with their attendance) and addenda are sealed into each
-group's hash chain (``rules.seal``). This screen recomputes the chains from
+group's hash chain (``rules.meeting.seal``). This screen recomputes the chains from
 the files on disk — not from what the kiosk holds in memory — and names every
 record changed, removed or inserted after sealing. A group leader sees their
 own group's chain; the branch secretary (and organisation member) every

@@ -6,7 +6,7 @@ as decided at the group's January meeting. Each month shows the meeting that
 took it up, the recorded postponement (M1) or 缺 when a month that is over has
 neither; December is the group life meeting (党小组生活会) and says whether
 opinions were gathered beforehand (Y2). [ and ] change the year; Escape goes
-back home. The logic is in ``rules.annual_plan`` and ``rules.calendar``.
+back home. The logic is in ``rules.year.annual_plan`` and ``rules.year.calendar``.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from rules import annual_plan
-from rules.calendar import MonthState, MonthStatus, year_statuses
 from rules.checks._common import is_held
-from rules.flow import STEP_LABELS, FlowError
+from rules.meeting.flow import STEP_LABELS, FlowError
 from rules.models import AnnualPlan, Meeting
-from rules.plan_template import template_month
+from rules.year import annual_plan
+from rules.year.calendar import MonthState, MonthStatus, year_statuses
+from rules.year.plan_template import template_month
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from rules.dues import DuesBook, Month, arrears, months_text, yuan
+from rules.dues.book import DuesBook, Month, arrears, months_text, yuan
 from rules.models import Person
 from tui.core.env import KioskEnv
 

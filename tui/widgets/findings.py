@@ -16,8 +16,8 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from rules.findings import Finding, Severity
-from rules.seed import RULES
+from rules.checks.findings import Finding, Severity
+from rules.checks.seed import RULES
 
 SEVERITY: dict[Severity, tuple[str, str]] = {
     Severity.ERROR: ("错误", "error"),

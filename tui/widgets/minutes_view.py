@@ -4,7 +4,7 @@
 recorder, each speaker's capacity (L3: 个人意见 or 代表支委会), the summary,
 decisions, follow-up tasks and any dated addenda (R3).
 
-The parent hands it a ``rules.minutes.Minutes`` (attributes down) and calls
+The parent hands it a ``rules.meeting.minutes.Minutes`` (attributes down) and calls
 ``show`` when the record changes; the view owns nothing else. It scrolls with
 the keyboard when focused, so long minutes fit at 80x24.
 """
@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from rules.minutes import AttendeeLine, Minutes
+from rules.meeting.minutes import AttendeeLine, Minutes
 from rules.models import AttendanceStatus, Capacity, TaskStatus
 from tui.core.env import KioskEnv
 from tui.labels import ATTENDANCE_LABELS as ATTENDANCE

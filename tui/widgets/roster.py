@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from rules import flow
+from rules.meeting import flow
 from rules.models import (
     AttendanceStatus,
     Meeting,

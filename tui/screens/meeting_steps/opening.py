@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from rules import flow
+from rules.meeting import flow
 from rules.models import AttendanceStatus, Meeting, Organisation, Person
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk

@@ -11,7 +11,7 @@ from textual import getters
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from rules.minutes import minutes_of
+from rules.meeting.minutes import minutes_of
 from tui.screens.meeting_steps.base import StepPanel
 from tui.widgets.minutes_view import MinutesView
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rules.minutes import minutes_of
+from rules.meeting.minutes import minutes_of
 from rules.models import FollowUpTask, Meeting, Organisation
 from tui.core.env import KioskEnv
 from tui.labels import ATTENDANCE_LABELS, CAPACITY_LABELS

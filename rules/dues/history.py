@@ -6,7 +6,7 @@ first, keeping only what the recent years need of them: the months each
 member still owes, and, for a payment begun in an older year and holding on
 into the recent ones, what its older months took. ``DuesFold.book`` gives
 the recent years' book with that history folded into it
-(``DuesBook.history_until``); it answers every question ``rules.dues`` asks
+(``DuesBook.history_until``); it answers every question ``rules.dues.book`` asks
 exactly as the book of every year would.
 
 Why a year at a time is exact: a payment is filed under the year of the
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rules.dues import (
+from rules.dues.book import (
     DuesBook,
     DuesPayment,
     DuesRate,

@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from rules.flow import mark_attendance
-from rules.minutes import meeting_members
+from rules.meeting.flow import mark_attendance
+from rules.meeting.minutes import meeting_members
 from rules.models import AttendanceStatus, Meeting, Organisation, RecordedBy, Step
 
 #: Seconds a room token's window lasts.
@@ -419,7 +419,7 @@ class SigninRefused(Exception):
 
 
 #: The steps in which members sign themselves in. At the record step the
-#: attendance is closed (rules.flow).
+#: attendance is closed (rules.meeting.flow).
 SIGNIN_STEPS = frozenset({Step.ABSENTEE_REPORT, Step.AGENDA, Step.DISCUSSION, Step.SUMMARY})
 
 
@@ -443,7 +443,7 @@ def sign_in(
     phone: str = "",
 ) -> Meeting:
     """Record that ``person_id`` came, by phone or badge: present, or late
-    after the real start or once the opening is over (rules.flow).
+    after the real start or once the opening is over (rules.meeting.flow).
 
     Raises SigninRefused (and changes nothing) when the meeting is not open,
     the person is not a member expected at it (guests are marked by the
@@ -452,7 +452,7 @@ def sign_in(
     turns up after all is recorded as come.
     """
     if by is RecordedBy.LEADER:
-        raise ValueError("the leader marks attendance through rules.flow")
+        raise ValueError("the leader marks attendance through rules.meeting.flow")
     if not open_for_signin(meeting):
         raise SigninRefused(Refusal.NOT_OPEN, person_id)
     if person_id not in {p.id for p in meeting_members(meeting, org)}:

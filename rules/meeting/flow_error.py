@@ -1,5 +1,5 @@
-"""The refusal of a step the rules do not allow now (``rules.flow``, and the
-election's steps in ``rules.election``), in a module of its own so that both
+"""The refusal of a step the rules do not allow now (``rules.meeting.flow``, and the
+election's steps in ``rules.meeting.election``), in a module of its own so that both
 raise it without one importing the other."""
 
 from __future__ import annotations

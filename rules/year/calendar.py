@@ -29,7 +29,7 @@ from rules.checks._common import (
     month_of,
     now_month,
 )
-from rules.minutes import meeting_members
+from rules.meeting.minutes import meeting_members
 from rules.models import AttendanceStatus, BranchRecords, Meeting, MeetingKind, Person
 
 MONTHS = tuple(range(1, 13))

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from rules.election import ElectionMinutes, election_minutes
-from rules.expected import MembersByGroup as MembersByGroup  # re-exported, as before
-from rules.expected import meeting_members as meeting_members
-from rules.expected import members_by_group as members_by_group
+from rules.meeting.election import ElectionMinutes, election_minutes
+from rules.meeting.expected import MembersByGroup as MembersByGroup  # re-exported, as before
+from rules.meeting.expected import meeting_members as meeting_members
+from rules.meeting.expected import members_by_group as members_by_group
 from rules.models import (
     Addendum,
     AttendanceStatus,

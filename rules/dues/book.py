@@ -83,7 +83,7 @@ class DuesBook:
 
     rates: tuple[DuesRate, ...] = ()
     payments: tuple[DuesPayment, ...] = ()
-    # A book of the recent years only (rules.dues_history folds the older
+    # A book of the recent years only (rules.dues.history folds the older
     # ones): months before ``history_until`` are not worked out from
     # payments here. ``old_arrears``: each member's months before it still
     # owed; ``carried``: for a payment begun before it (and holding on past

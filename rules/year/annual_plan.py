@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rules.checks._common import group_meetings, is_held
-from rules.flow import FlowError
+from rules.meeting.flow import FlowError
 from rules.models import AnnualPlan, BranchRecords, Meeting, PlannedMonth
-from rules.plan_template import plan_from_template
+from rules.year.plan_template import plan_from_template
 
 #: A topic longer than this is surely pasted by mistake.
 MAX_TOPIC_CHARS = 300

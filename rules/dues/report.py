@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rules.dues import (
+from rules.dues.book import (
     DuesBook,
     Month,
     MonthDues,

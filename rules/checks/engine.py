@@ -25,7 +25,7 @@ from rules.checks import (
     g5_committee_decision,
     l1_leader_eligible,
 )
-from rules.findings import Finding
+from rules.checks.findings import Finding
 from rules.models import BranchRecords, Meeting
 
 CHECKS: tuple[Check, ...] = ALL_CHECKS

@@ -21,8 +21,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from rules.flow_error import FlowError as FlowError  # callers catch it as rules.flow.FlowError
-from rules.minutes import meeting_members, missing_minutes_parts, unaccounted_members
+from rules.meeting.flow_error import (
+    FlowError as FlowError,
+)  # callers catch it as rules.meeting.flow.FlowError
+from rules.meeting.minutes import meeting_members, missing_minutes_parts, unaccounted_members
 from rules.models import (
     Addendum,
     Attendance,
@@ -327,7 +329,7 @@ def early_start(meeting: Meeting, now: datetime) -> EarlyStart | None:
     sent = meeting.notice_sent_at
     # Measured as the rules engine measures M5: calendar days from the
     # notice to the day the meeting is held, which starting now makes today.
-    # (rules.notice.days_ahead counts so; it cannot be imported here: the
+    # (rules.meeting.notice.days_ahead counts so; it cannot be imported here: the
     # checks it builds on import this module.)
     late_notice = sent is not None and (now.date() - sent.astimezone(now.tzinfo).date()).days < 1
     return EarlyStart(early_by, late_notice)

@@ -37,8 +37,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from rules.expected import meeting_members
-from rules.flow_error import FlowError
+from rules.meeting.expected import meeting_members
+from rules.meeting.flow_error import FlowError
 from rules.models import (
     Discipline,
     Election,
