@@ -2,7 +2,7 @@
 
 ``xiaozu import`` hands the file's bytes here. What the bytes are decides,
 not the name alone: a workbook (.xlsx, a zip) is read with openpyxl, its
-first sheet, into the same text cells a CSV file gives (``rules.roster``
+first sheet, into the same text cells a CSV file gives (``rules.organisation.roster``
 parses both the same way); anything else is read as CSV in UTF-8 or GB18030.
 
 A workbook's cells are typed, so they are turned into the text a person
@@ -19,7 +19,8 @@ from datetime import date, datetime, time
 from io import BytesIO
 from pathlib import PurePath
 
-from rules.roster import RosterError, RosterRow, parse_roster, parse_roster_cells
+from rules.organisation.roster import RosterRow, parse_roster, parse_roster_cells
+from rules.organisation.roster_columns import RosterError
 
 _ZIP = b"PK\x03\x04"  # an .xlsx is a zip archive
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old .xls, or a workbook with a password

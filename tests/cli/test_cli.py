@@ -312,7 +312,7 @@ def test_a_damaged_workbook_or_a_file_that_is_neither_is_refused(
 def test_a_workbook_cut_or_flipped_anywhere_is_read_or_refused_never_a_crash(
     tmp_path: Path,
 ) -> None:
-    from rules.roster import RosterError
+    from rules.organisation.roster_columns import RosterError
     from tui.roster_file import read_roster
 
     good = tmp_path / "r.xlsx"
@@ -438,7 +438,8 @@ def test_the_kiosk_starts_without_the_commands(tmp_path: Path) -> None:
         from tui.cli import main
         from tui.cli import parse_args
         args = parse_args(["--data", {str(tmp_path)!r}, "--port", "0"])
-        heavy = ["rules.checks.engine", "tui.cli.export", "storage.backup", "rules.roster"]
+        heavy = ["rules.checks.engine", "tui.cli.export", "storage.backup",
+            "rules.organisation.roster", "rules.organisation.roster_changes"]
         print([m for m in heavy if m in sys.modules], args.port, hasattr(args, "run"))
         sys.argv = ["xiaozu", "--data", {str(tmp_path / "d")!r}, "demo"]
         code = main()

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from rules.groups import ChangeRefused, Recorded, change_branch_role
 from rules.models import BranchRole, PersonField
 from rules.organisation import access
+from rules.organisation.groups import ChangeRefused, Recorded, change_branch_role
 from storage import FileRepository
 from tui.cli import main
 

@@ -17,7 +17,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from rules.roster import RosterError, apply_roster, parse_roster
+from rules.organisation.roster import parse_roster
+from rules.organisation.roster_changes import apply_roster
+from rules.organisation.roster_columns import RosterError
 from rules.samples.demo import demo_branch
 from storage import FileRepository
 from tests.faults.headless import make_demo

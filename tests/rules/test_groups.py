@@ -9,7 +9,17 @@ from datetime import date
 import pytest
 
 from rules.checks.engine import check
-from rules.groups import (
+from rules.models import (
+    BranchRecords,
+    Discipline,
+    GroupChange,
+    GroupChangeKind,
+    MemberStatus,
+    Organisation,
+    PersonChange,
+    PersonField,
+)
+from rules.organisation.groups import (
     ChangeRefused,
     Recorded,
     can_lead,
@@ -24,16 +34,6 @@ from rules.groups import (
     rename_group,
     set_group_dates,
     suggest_moves,
-)
-from rules.models import (
-    BranchRecords,
-    Discipline,
-    GroupChange,
-    GroupChangeKind,
-    MemberStatus,
-    Organisation,
-    PersonChange,
-    PersonField,
 )
 from rules.samples.demo import demo_branch
 from tests.rules.conftest import NOW, group, organisation, person

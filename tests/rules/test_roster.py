@@ -20,14 +20,9 @@ from rules.models import (
     Organisation,
     Person,
 )
-from rules.roster import (
-    ChangeKind,
-    RosterError,
-    RosterRow,
-    apply_roster,
-    parse_roster,
-    parse_roster_cells,
-)
+from rules.organisation.roster import RosterRow, parse_roster, parse_roster_cells
+from rules.organisation.roster_changes import ChangeKind, apply_roster
+from rules.organisation.roster_columns import RosterError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rosters"
 GOOD_FILES = ("good_zh_utf8_bom.csv", "good_zh_gbk.csv", "good_en.csv")

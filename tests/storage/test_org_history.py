@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from rules.groups import Recorded, change_status
 from rules.models import GroupChange, GroupChangeKind, MemberStatus, PersonChange, PersonField
+from rules.organisation.groups import Recorded, change_status
 from storage import DataFileError, FileRepository, Repository, StorageWriteError
 
 from .conftest import at, make_org

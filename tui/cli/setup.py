@@ -34,7 +34,8 @@ from typing import TextIO
 from rules.models import Branch, Organisation, Person
 from rules.organisation import access
 from rules.organisation.lookup import LookupProblem, find_person
-from rules.roster import RosterError, apply_roster
+from rules.organisation.roster_changes import apply_roster
+from rules.organisation.roster_columns import RosterError
 from storage import FileRepository
 from tui.cli.common import EXIT_OK, EXIT_USAGE, Commands, lookup_failed
 from tui.core.env import KioskEnv

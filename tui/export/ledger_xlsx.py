@@ -27,7 +27,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rules.groups import STATUS_LABELS
 from rules.meeting.minutes import meeting_members
 from rules.models import (
     AttendanceStatus,
@@ -37,6 +36,7 @@ from rules.models import (
     Person,
     TaskStatus,
 )
+from rules.organisation.groups import STATUS_LABELS
 from tui.export.minutes_content import ATTENDANCE, KIND
 
 

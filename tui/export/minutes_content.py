@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from rules.groups import STATUS_LABELS
 from rules.meeting.minutes import AttendeeLine, Minutes, minutes_of
 from rules.models import (
     AttendanceStatus,
@@ -28,6 +27,7 @@ from rules.models import (
     MeetingKind,
     Organisation,
 )
+from rules.organisation.groups import STATUS_LABELS
 from tui.labels import ATTENDANCE_LABELS, CAPACITY_LABELS
 
 ATTENDANCE = ATTENDANCE_LABELS

@@ -4,7 +4,7 @@ member, dissolving a group, a person's status and discipline; and a person's
 or a group's history.
 
 Each form is a ``ChangeDialog`` whose ``apply`` turns the typed values into
-an ``OrgChange`` through rules.groups, or raises ``ChangeRefused`` with the
+an ``OrgChange`` through rules.organisation.groups, or raises ``ChangeRefused`` with the
 reason. A refusal known before any form (L1: who may not lead; a group that
 still has members cannot be dissolved) is given back as its text instead,
 for the screen to say.
@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from rules.groups import (
+from rules.models import Discipline, Group, GroupChange, MemberStatus, Person, PersonChange
+from rules.organisation.groups import (
     DISCIPLINE_LABELS,
     STATUS_LABELS,
     ChangeRefused,
@@ -36,7 +37,6 @@ from rules.groups import (
     set_group_dates,
     status_label,
 )
-from rules.models import Discipline, Group, GroupChange, MemberStatus, Person, PersonChange
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk
 from tui.screens.groups_dialogs import ChangeDialog, Field, HistoryDialog, day_field

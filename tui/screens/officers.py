@@ -25,7 +25,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from rules.groups import (
+from rules.models import BranchRole, Person
+from rules.organisation import access
+from rules.organisation.groups import (
     BRANCH_ROLE_LABELS,
     ChangeRefused,
     OrgChange,
@@ -33,8 +35,6 @@ from rules.groups import (
     Recorded,
     change_branch_role,
 )
-from rules.models import BranchRole, Person
-from rules.organisation import access
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.navigation import KioskApp

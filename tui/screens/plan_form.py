@@ -18,8 +18,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static
 from textual.widgets.select import NoSelection
 
-from rules.groups import BRANCH_ROLE_LABELS, STATUS_LABELS
 from rules.models import Meeting, MeetingKind, MemberStatus, Person
+from rules.organisation.groups import BRANCH_ROLE_LABELS, STATUS_LABELS
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk
 from tui.labels import KIND_LABELS

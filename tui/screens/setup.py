@@ -28,9 +28,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from rules.groups import BRANCH_ROLE_LABELS
 from rules.models import Person
 from rules.organisation import access
+from rules.organisation.groups import BRANCH_ROLE_LABELS
 from storage import StorageError
 from tui.core.kiosk import Kiosk
 
