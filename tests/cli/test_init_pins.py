@@ -15,7 +15,8 @@ import pytest
 
 from rules.models import BranchRole, PersonField
 from rules.organisation import access
-from rules.organisation.groups import ChangeRefused, Recorded, change_branch_role
+from rules.organisation.changes import ChangeRefused, Recorded
+from rules.organisation.people import change_branch_role
 from storage import FileRepository
 from tui.cli import main
 

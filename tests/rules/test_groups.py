@@ -19,13 +19,10 @@ from rules.models import (
     PersonChange,
     PersonField,
 )
+from rules.organisation.changes import ChangeRefused, Recorded
 from rules.organisation.groups import (
-    ChangeRefused,
-    Recorded,
     can_lead,
-    change_discipline,
     change_leader,
-    change_status,
     create_group,
     dissolve_group,
     leader_refusals,
@@ -35,6 +32,7 @@ from rules.organisation.groups import (
     set_group_dates,
     suggest_moves,
 )
+from rules.organisation.people import change_discipline, change_status
 from rules.samples.demo import demo_branch
 from tests.rules.conftest import NOW, group, organisation, person
 

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from rules.models import GroupChange, GroupChangeKind, MemberStatus, PersonChange, PersonField
-from rules.organisation.groups import Recorded, change_status
+from rules.organisation.changes import Recorded
+from rules.organisation.people import change_status
 from storage import DataFileError, FileRepository, Repository, StorageWriteError
 
 from .conftest import at, make_org

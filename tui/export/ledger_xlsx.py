@@ -36,7 +36,7 @@ from rules.models import (
     Person,
     TaskStatus,
 )
-from rules.organisation.groups import STATUS_LABELS
+from rules.organisation.changes import STATUS_LABELS
 from tui.export.minutes_content import ATTENDANCE, KIND
 
 

@@ -27,7 +27,7 @@ from rules.models import (
     MeetingKind,
     Organisation,
 )
-from rules.organisation.groups import STATUS_LABELS
+from rules.organisation.changes import STATUS_LABELS
 from tui.labels import ATTENDANCE_LABELS, CAPACITY_LABELS
 
 ATTENDANCE = ATTENDANCE_LABELS

@@ -6,7 +6,7 @@ Opened from the branch view with G. The groups are listed with their leader,
 members and the committee's dates; below, the members of the group under the
 cursor (or the people in no group) and the moves the rules suggest so that a
 department's members share a group (G4). Every change goes through
-rules.organisation.groups, which says why one is refused (e.g. L1: a probationary member
+rules.organisation.groups and .people, which say why one is refused (e.g. L1: a probationary member
 cannot lead), and is saved with its history in one write; the screen says
 "saved" only once it is on disk. Escape goes back.
 
@@ -24,13 +24,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from rules.models import Discipline, Group, GroupChange, Person, PersonChange
-from rules.organisation.groups import (
-    MoveSuggestion,
-    describe_change,
-    discipline_label,
-    status_label,
-    suggest_moves,
-)
+from rules.organisation.changes import describe_change, discipline_label, status_label
+from rules.organisation.groups import MoveSuggestion, suggest_moves
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.screens.groups_changes import GroupChanges

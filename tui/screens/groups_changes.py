@@ -4,7 +4,7 @@ member, dissolving a group, a person's status and discipline; and a person's
 or a group's history.
 
 Each form is a ``ChangeDialog`` whose ``apply`` turns the typed values into
-an ``OrgChange`` through rules.organisation.groups, or raises ``ChangeRefused`` with the
+an ``OrgChange`` through rules.organisation.groups or .people, or raises ``ChangeRefused`` with the
 reason. A refusal known before any form (L1: who may not lead; a group that
 still has members cannot be dissolved) is given back as its text instead,
 for the screen to say.
@@ -15,28 +15,29 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rules.models import Discipline, Group, GroupChange, MemberStatus, Person, PersonChange
-from rules.organisation.groups import (
+from rules.organisation.changes import (
     DISCIPLINE_LABELS,
     STATUS_LABELS,
     ChangeRefused,
     OrgChange,
     Reason,
     Recorded,
-    change_discipline,
-    change_leader,
-    change_status,
-    create_group,
     describe_change,
     discipline_label,
-    dissolve_group,
     group_history,
-    leader_refusals,
-    move_member,
     person_history,
-    rename_group,
-    set_group_dates,
     status_label,
 )
+from rules.organisation.groups import (
+    change_leader,
+    create_group,
+    dissolve_group,
+    leader_refusals,
+    move_member,
+    rename_group,
+    set_group_dates,
+)
+from rules.organisation.people import change_discipline, change_status
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk
 from tui.screens.groups_dialogs import ChangeDialog, Field, HistoryDialog, day_field

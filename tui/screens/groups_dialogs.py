@@ -2,7 +2,7 @@
 applies one organisation change, and a history list.
 
 The form is handed ``apply``, which turns the typed values into an
-``OrgChange`` (a pure function of rules.organisation.groups) or raises ``ChangeRefused``;
+``OrgChange`` (a pure function of rules.organisation.groups or .people) or raises ``ChangeRefused``;
 a refusal is shown in the dialog, which stays open so the user can correct
 it. The dialog is dismissed with the change, which the screen then saves.
 """
@@ -23,7 +23,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from rules.organisation.groups import ChangeRefused, OrgChange
+from rules.organisation.changes import ChangeRefused, OrgChange
 from tui.core.env import KioskEnv
 from tui.widgets.bindings import localise_bindings
 from tui.widgets.form_fields import FORM_KEYS_TEXT, FieldSelect, next_field

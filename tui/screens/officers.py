@@ -27,14 +27,14 @@ from textual.widgets import DataTable, Header, Static
 
 from rules.models import BranchRole, Person
 from rules.organisation import access
-from rules.organisation.groups import (
+from rules.organisation.changes import (
     BRANCH_ROLE_LABELS,
     ChangeRefused,
     OrgChange,
     Reason,
     Recorded,
-    change_branch_role,
 )
+from rules.organisation.people import change_branch_role
 from tui.core.kiosk import Kiosk
 from tui.messages import RecordsChanged
 from tui.navigation import KioskApp

@@ -19,7 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 from textual.widgets.select import NoSelection
 
 from rules.models import Meeting, MeetingKind, MemberStatus, Person
-from rules.organisation.groups import BRANCH_ROLE_LABELS, STATUS_LABELS
+from rules.organisation.changes import BRANCH_ROLE_LABELS, STATUS_LABELS
 from tui.core.env import KioskEnv
 from tui.core.kiosk import Kiosk
 from tui.labels import KIND_LABELS

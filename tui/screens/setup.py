@@ -30,7 +30,7 @@ from textual.worker import Worker, WorkerState
 
 from rules.models import Person
 from rules.organisation import access
-from rules.organisation.groups import BRANCH_ROLE_LABELS
+from rules.organisation.changes import BRANCH_ROLE_LABELS
 from storage import StorageError
 from tui.core.kiosk import Kiosk
 
