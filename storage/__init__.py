@@ -13,6 +13,7 @@ from storage.errors import (
     StorageError,
     StorageWriteError,
 )
+from storage.history_index import FoldedDues, HistoryIndex, IndexedMeeting, JudgedYear
 from storage.lock import DataDirLock
 from storage.port import YearRecords
 from storage.repository import (
@@ -31,6 +32,10 @@ __all__ = [
     "DataFileProblem",
     "FileRepository",
     "FinalisedRecordError",
+    "FoldedDues",
+    "HistoryIndex",
+    "IndexedMeeting",
+    "JudgedYear",
     "MemoryRepository",
     "RecordNotFoundError",
     "Repository",

@@ -57,15 +57,16 @@ Tables = dict[str, dict[str, Any]]
 # The marker and the JSON text
 
 
-def encode(data: Tables, kind: str) -> bytes:
-    """The file's bytes: UTF-8 JSON, Chinese kept literal, indented, marker first."""
+def encode(data: Tables, kind: str, *, indent: int | None = 2) -> bytes:
+    """The file's bytes: UTF-8 JSON, Chinese kept literal, indented (unless
+    ``indent`` is None), marker first."""
     tables: dict[str, Any] = {
         META_TABLE: {"1": {"app": APP, "kind": kind, "schema": SCHEMA_VERSION}}
     }
     for name, table in data.items():
         if name != META_TABLE:
             tables[name] = table
-    text = json.dumps(tables, ensure_ascii=False, indent=2, allow_nan=False)
+    text = json.dumps(tables, ensure_ascii=False, indent=indent, allow_nan=False)
     return (text + "\n").encode("utf-8")
 
 
@@ -178,6 +179,15 @@ class MarkedJSONStorage(Storage):
         if not self._understood:
             self.read()  # raises DataFileError for a file we cannot read
         self._store(encode(data, self.kind))
+
+    def replace(self, data: Tables) -> None:
+        """Write ``data`` whatever is stored now: only for a document derived
+        from the others and rebuilt from them (the history index,
+        ``storage.history_index``), which holds nothing to lose. Not
+        indented: no person reads it."""
+        if not self.writable:
+            raise StorageWriteError(self.where, read_only=True)
+        self._store(encode(data, self.kind, indent=None))
 
 
 # --------------------------------------------------------------------------

@@ -13,6 +13,9 @@ TinyDB's own ``JSONStorage`` / ``MemoryStorage`` pair.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import time
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Protocol
@@ -20,6 +23,11 @@ from typing import Protocol
 from storage.atomic import AtomicJSONStorage, MarkedJSONStorage, MemoryJSONStorage
 
 SUFFIX = ".json"
+
+#: A document changed less than this long ago is not fingerprinted: a second
+#: change within the file system's clock tick could leave it looking the same
+#: (git's "racy" files). Two seconds cover the coarsest clocks (FAT's).
+SETTLE_NS = 2_000_000_000
 
 
 class DocumentStore(Protocol):
@@ -34,6 +42,12 @@ class DocumentStore(Protocol):
     def names(self, pattern: str) -> list[str]:
         """Stored document names matching ``pattern`` (``*`` within one
         ``/``-separated segment), sorted."""
+        ...
+
+    def fingerprint(self, pattern: str) -> str | None:
+        """A digest that changes whenever a document matching ``pattern`` is
+        added, removed or changed, taken without reading them; None when one
+        changed too recently to tell (``SETTLE_NS``)."""
         ...
 
 
@@ -60,6 +74,23 @@ class FileDocumentStore:
                 found.append(relative.removesuffix(SUFFIX))
         return sorted(found)
 
+    def fingerprint(self, pattern: str) -> str | None:
+        # Each file's size, times and inode (a save replaces the file, so a
+        # new inode and times): what git's index keeps of a file.
+        digest = hashlib.blake2b(digest_size=16)
+        settled = time.time_ns() - SETTLE_NS
+        for name in self.names(pattern):
+            try:
+                st = os.stat(self.path(name))
+            except FileNotFoundError:
+                return None  # changing right now
+            if max(st.st_mtime_ns, st.st_ctime_ns) >= settled:
+                return None
+            digest.update(
+                f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode()
+            )
+        return digest.hexdigest()
+
 
 class MemoryDocumentStore:
     def __init__(self) -> None:
@@ -80,3 +111,11 @@ class MemoryDocumentStore:
             if len(parts := name.split("/")) == len(wanted)
             and all(fnmatchcase(part, want) for part, want in zip(parts, wanted, strict=True))
         )
+
+    def fingerprint(self, pattern: str) -> str | None:
+        # In memory the bytes themselves are at hand.
+        digest = hashlib.blake2b(digest_size=16)
+        for name in self.names(pattern):
+            digest.update(f"{name}\0".encode())
+            digest.update(hashlib.blake2b(self.cells[name], digest_size=16).digest())
+        return digest.hexdigest()

@@ -19,7 +19,7 @@ once, and it moves the group's chain head in org.json forward.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Final
@@ -218,13 +218,27 @@ class MeetingFiles:
         file stays in the year it was first saved with)."""
         return sorted({int(name.split("/")[1]) for name in self.names()})
 
-    def year_files(self, year: int) -> list[MeetingFile]:
-        """The meeting files in one year's directory, read without keeping
-        them."""
+    def year_files(self, year: int, ids: Collection[str] | None = None) -> list[MeetingFile]:
+        """The meeting files in one year's directory (only those of ``ids``,
+        when given), read without keeping them."""
         check_year(year)
         pending = self._pending()
-        names = self._documents.store.names(f"meetings/{year:04d}/*")
+        if ids is None:
+            names = self._documents.store.names(f"meetings/{year:04d}/*")
+        else:
+            for meeting_id in ids:
+                check_meeting_id(meeting_id)
+            names = [f"meetings/{year:04d}/{meeting_id}" for meeting_id in sorted(ids)]
         return [f for name in names if (f := self.file(name, pending, keep=False)) is not None]
+
+    def fingerprint(self) -> str | None:
+        """A digest of every meeting file that changes when one is added,
+        removed or changed, nothing read (``DocumentStore.fingerprint``);
+        None when it cannot tell, or when the journal holds sign-ins not yet
+        in the files."""
+        if self._pending():
+            return None
+        return self._documents.store.fingerprint(MEETINGS_PATTERN)
 
     def meetings(
         self, group_id: str | AllGroups | None = ALL_GROUPS, year: int | None = None

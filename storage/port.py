@@ -6,7 +6,7 @@ memory (the same code over two document stores, as TinyDB's storages).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -26,6 +26,7 @@ from rules.models import (
 )
 from rules.organisation.access import PinAttempts
 from storage.errors import DataFileError, StorageError
+from storage.history_index import HistoryIndex
 from storage.meeting_files import ALL_GROUPS, AllGroups
 
 __all__ = ["ALL_GROUPS", "AllGroups", "Repository", "YearRecords"]
@@ -74,10 +75,32 @@ class Repository(Protocol):
         file stays in the year it was first saved with)."""
         ...
 
-    def year_records(self, year: int) -> YearRecords:
+    def year_records(self, year: int, ids: Collection[str] | None = None) -> YearRecords:
         """The meetings (with their sign-ins) and tasks of the files kept
-        under ``year``, read without keeping them: a long history read a year
-        at a time takes the memory of a year."""
+        under ``year`` (only the meetings of ``ids``, when given), read
+        without keeping them: a long history read a year at a time takes the
+        memory of a year."""
+        ...
+
+    def meetings_fingerprint(self) -> str | None:
+        """A digest of the meeting files that changes whenever one is added,
+        removed or changed, taken without reading them; None when it cannot
+        tell (a file changed a moment ago, sign-ins not yet folded)."""
+        ...
+
+    def dues_fingerprint(self) -> str | None:
+        """A digest of the dues files, as ``meetings_fingerprint`` is of the
+        meeting files."""
+        ...
+
+    def history_index(self) -> HistoryIndex | None:
+        """What the kiosk last found in the older years
+        (storage.history_index); None when there is none or it cannot be
+        read. Never trusted over the files: see its ``key``."""
+        ...
+
+    def save_history_index(self, index: HistoryIndex) -> None:
+        """Replace the history index (StorageError when it cannot be written)."""
         ...
 
     def save_meeting(self, meeting: Meeting) -> None:

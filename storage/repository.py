@@ -20,6 +20,10 @@ Layout of a data directory (every file a TinyDB database with a marker, see
                                     (storage.meeting_files)
       plans/<YYYY>.json             that year's annual plans
       dues/<YYYY>.json              party dues (storage.year_files)
+      history-index.json            what the kiosk found in the older
+                                    years, derived from the files above and
+                                    never trusted over them
+                                    (storage.history_index)
 
 Saving touches exactly one file, so the cost of a write does not grow with
 years of history, and each save is atomic.
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -57,6 +61,7 @@ from storage.atomic import clean_temp_files
 from storage.credentials import PIN_ATTEMPTS_TABLE, SIGNIN_ATTEMPTS_TABLE, Credentials
 from storage.documents import DocumentStore, FileDocumentStore, MemoryDocumentStore
 from storage.errors import DataFileError, RecordNotFoundError, StorageError, StorageWriteError
+from storage.history_index import HistoryIndex, HistoryIndexFile
 from storage.journal import FileJournal, Journal, MemoryJournal
 from storage.lock import DataDirLock
 from storage.meeting_files import ALL_GROUPS, MUTABLE_AFTER_FINAL, AllGroups, MeetingFiles
@@ -92,6 +97,7 @@ class DocumentRepository:
         self._meetings = MeetingFiles(self._documents, journal, self._org)
         self._years = YearFiles(self._documents)
         self._credentials = Credentials(self._documents, self._org)
+        self._history_index = HistoryIndexFile(self._documents)
 
     # -- organisation (storage.org_file) -------------------------------------
 
@@ -131,11 +137,22 @@ class DocumentRepository:
     def meeting_years(self) -> list[int]:
         return self._meetings.years()
 
-    def year_records(self, year: int) -> YearRecords:
-        files = self._meetings.year_files(year)
+    def year_records(self, year: int, ids: Collection[str] | None = None) -> YearRecords:
+        files = self._meetings.year_files(year, ids)
         return YearRecords(
             meetings=tuple(f.meeting for f in files), tasks=tuple(t for f in files for t in f.tasks)
         )
+
+    def meetings_fingerprint(self) -> str | None:
+        return self._meetings.fingerprint()
+
+    # -- the history index (storage.history_index) ----------------------------
+
+    def history_index(self) -> HistoryIndex | None:
+        return self._history_index.read()
+
+    def save_history_index(self, index: HistoryIndex) -> None:
+        self._history_index.save(index)
 
     def save_meeting(self, meeting: Meeting) -> None:
         self._meetings.save_meeting(meeting)
@@ -175,6 +192,9 @@ class DocumentRepository:
 
     def dues(self, year: int | None = None) -> DuesBook:
         return self._years.dues(year)
+
+    def dues_fingerprint(self) -> str | None:
+        return self._years.dues_fingerprint()
 
     def dues_years(self) -> list[int]:
         return self._years.dues_years()

@@ -112,6 +112,10 @@ class YearFiles:
 
     # -- party dues (按时收缴党费) ---------------------------------------------
 
+    def dues_fingerprint(self) -> str | None:
+        """A digest of the dues files, nothing read (``DocumentStore.fingerprint``)."""
+        return self._documents.store.fingerprint(DUES_PATTERN)
+
     def dues_years(self) -> list[int]:
         """The years with a dues file, oldest first."""
         return sorted(year for _, year in self._years(DUES_PATTERN, DUES))

@@ -18,7 +18,7 @@ with what its earlier months left it, so every month gets what it would get.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rules.dues.book import (
     DuesBook,
@@ -116,3 +116,13 @@ class DuesFold:
             old_arrears={person: tuple(owed) for person, owed in self._owed.items()},
             carried=carried,
         )
+
+
+def with_recent(older: DuesBook, recent: DuesBook) -> DuesBook:
+    """``older``, the book ``DuesFold.book`` gives for no recent years, with
+    the recent years' rates and payments: the book ``DuesFold.book(recent)``
+    gives (so the fold of the older years can be kept, and the recent
+    years added to it at every start)."""
+    return replace(
+        older, rates=older.rates + recent.rates, payments=older.payments + recent.payments
+    )

@@ -9,19 +9,32 @@ directory at a time, judged by the rules engine a year at a time
 (``rules.checks.engine.sliced``), and only what was found is kept, with an index of
 every meeting (its group, its days, and the directory holding its file).
 
-The index is rebuilt from the files at every start and never trusted over
-them: a year is judged again from its files (with what is newer in memory
-over them) when one of its records changes, when the organisation or a year
-plan changes, and when the day changes.
+The index and what was found in each older year are kept between starts in
+the history index (``storage.history_index``), under a key computed from the
+meeting files' fingerprints (nothing read), the organisation, the plans, the
+rules' code and the window. A start whose key is the index's reads only the
+files of the records it keeps, and judges from their files only the older
+years whose findings move with the day; any other start reads every file and
+writes the index anew. So the index is never trusted over the files: a year
+is judged again from its files (with what is newer in memory over them) when
+one of its records changes, when the organisation or a year plan changes,
+and, unless its findings are the same at the end of this year as today
+(``_judge``), when the day changes.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
+import msgspec
+
+import rules
 from rules.checks.engine import check
 from rules.checks.findings import Finding
 from rules.models import (
@@ -33,7 +46,10 @@ from rules.models import (
     Step,
     TaskStatus,
 )
-from storage import Repository
+from storage import HistoryIndex, IndexedMeeting, JudgedYear, Repository
+
+#: Raised when what the history index holds, or how a year is judged, changes.
+INDEX_FORMAT = 1
 
 Keep = Callable[[Meeting, tuple[FollowUpTask, ...]], None]
 
@@ -68,6 +84,36 @@ def in_use(meeting: Meeting, tasks: Iterable[FollowUpTask]) -> bool:
     return meeting.step is not Step.REPORTED or any(t.status is TaskStatus.OPEN for t in tasks)
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """The code an older year's findings come from (the rules, and this
+    module), by each source file's path, size and time: nothing read."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in [*sorted(Path(rules.__file__).parent.rglob("*.py")), Path(__file__)]:
+        st = path.stat()
+        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def dues_key(files: str, until: int) -> str:
+    """What the older years' dues folded in the history index were made
+    from: the dues files (their fingerprint), the year they are folded up
+    to, and the code."""
+    payload = msgspec.json.encode([INDEX_FORMAT, code_fingerprint(), until, files])
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+def index_key(newer: Newer, window: int, files: str) -> str:
+    """What the history index was made from: the meeting files (their
+    fingerprint), the organisation, the plans, the day the records start,
+    the window and the code."""
+    plans = sorted(newer.plans, key=lambda p: (p.group_id, p.year))
+    payload = msgspec.json.encode(
+        [INDEX_FORMAT, code_fingerprint(), window, files, newer.org, plans, newer.records_since]
+    )
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
 def entry(meeting: Meeting, folder: int) -> Entry:
     return Entry(
         meeting.group_id,
@@ -97,6 +143,9 @@ class History:
         self._groups: dict[int, dict[Finding, str | None]] = {}
         self._first_used: dict[int, dict[str | None, date]] = {}
         self._stale: set[int] = set()
+        # The years whose findings are the same at the end of this year as
+        # on the day they were judged: not judged again when the day changes.
+        self._stable: set[int] = set()
         self._judged_on: date | None = None
 
     # -- what the index tells -------------------------------------------------
@@ -126,7 +175,9 @@ class History:
     def needs_judging(self, today: date) -> set[int]:
         """The years to judge again before their findings are shown."""
         if today != self._judged_on:
-            return set(self._found)
+            if today.year > self.window + 1:  # past the year they were judged for
+                return set(self._found)
+            return (set(self._found) - self._stable) | self._stale
         return set(self._stale)
 
     def changed(self, *years: int) -> None:
@@ -138,18 +189,97 @@ class History:
 
     # -- reading and judging --------------------------------------------------
 
-    def load(self, repo: Repository, newer: Newer, now: datetime, keep: Keep) -> None:
-        """Read every meeting directory, oldest first: ``keep`` is given each
-        meeting of the window or still in use, with its tasks; each older
-        year is judged as soon as the directories that can hold it are read
-        (a meeting's file is under the year it was first saved with: a
-        meeting moved to another year is judged with it, late)."""
+    def load(
+        self,
+        repo: Repository,
+        newer: Newer,
+        now: datetime,
+        keep: Keep,
+        saved: HistoryIndex | None = None,
+    ) -> HistoryIndex | None:
+        """Read the history: from the history index ``saved`` when its key
+        is the files' and the organisation's as they are now
+        (``_load_index``), else from every file (``_load_files``). Returns
+        the index as it now stands (``saved`` itself when it was used; None
+        when the files cannot be fingerprinted), its ``dues`` left for the
+        caller."""
         self.index.clear()
         self._found.clear()
         self._groups.clear()
         self._first_used.clear()
         self._stale.clear()
+        self._stable.clear()
         self._judged_on = now.date()
+        files = repo.meetings_fingerprint()
+        key = index_key(newer, self.window, files) if files is not None else None
+        if key is not None and saved is not None and saved.key == key:
+            self._load_index(repo, saved, newer, now, keep)
+            return saved
+        used = self._load_files(repo, newer, now, keep)
+        if self._stale:  # a late file changed a group's first day
+            self.judge_again(repo, newer, now)
+        return self._index(key, used) if key is not None else None
+
+    def _load_index(
+        self, repo: Repository, saved: HistoryIndex, newer: Newer, now: datetime, keep: Keep
+    ) -> None:
+        """The index as saved: ``keep`` is given each meeting of the window
+        or still in use, read from its file with its tasks; the older years'
+        findings are the saved ones, but for those that move with the day,
+        judged again from their files."""
+        wanted: dict[int, set[str]] = {}
+        earliest = self._earliest(newer)
+        for known in saved.meetings:
+            self.index[known.id] = Entry(
+                known.group_id, known.held_on, known.planned_at, known.held, known.folder
+            )
+            earliest = min(earliest, known.held_on.year)
+            if known.in_use or known.held_on.year >= self.window:
+                wanted.setdefault(known.folder, set()).add(known.id)
+        for folder in sorted(wanted):
+            part = repo.year_records(folder, wanted[folder])
+            tasks = _by_meeting(part.tasks)
+            for meeting in part.meetings:
+                self.index[meeting.id] = entry(meeting, folder)
+                keep(meeting, tuple(tasks.get(meeting.id, ())))
+        first = self.first_days()
+        for year in range(earliest, self.window):
+            self._first_used[year] = first
+            judged = saved.years.get(year)
+            if judged is None:
+                self._found[year] = []
+                self._stale.add(year)
+                continue
+            found = list(judged.findings)
+            self._found[year] = found
+            self._groups[year] = {found[n]: group for n, group in judged.groups}
+            self._stable.add(year)
+        if self._stale:
+            self.judge_again(repo, newer, now)
+
+    def _index(self, key: str, used: AbstractSet[str]) -> HistoryIndex:
+        """The history index of what was read: every meeting's entry, and
+        the findings of the years that do not move with the day."""
+        meetings = tuple(
+            IndexedMeeting(i, e.group_id, e.held_on, e.planned_at, e.held, e.folder, i in used)
+            for i, e in sorted(self.index.items())
+        )
+        years = {}
+        for year in sorted(self._stable & set(self._found)):
+            found, groups = self._found[year], self._groups.get(year, {})
+            years[year] = JudgedYear(
+                tuple(found), tuple((n, groups[f]) for n, f in enumerate(found) if f in groups)
+            )
+        return HistoryIndex(key, meetings, years)
+
+    def _load_files(self, repo: Repository, newer: Newer, now: datetime, keep: Keep) -> set[str]:
+        """Read every meeting directory, oldest first: ``keep`` is given each
+        meeting of the window or still in use, with its tasks; each older
+        year is judged as soon as the directories that can hold it are read
+        (a meeting's file is under the year it was first saved with: a
+        meeting moved to another year is judged with it, late). Returns the
+        ids of the meetings in use."""
+        used: set[str] = set()
         buckets: dict[int, tuple[list[Meeting], list[FollowUpTask]]] = {}
         earliest = self._earliest(newer)
         for folder in repo.meeting_years():
@@ -160,7 +290,9 @@ class History:
                 self.index[meeting.id] = entry(meeting, folder)
                 year = meeting.held_on.year
                 earliest = min(earliest, year)
-                if year >= self.window or in_use(meeting, own):
+                if in_use(meeting, own):
+                    used.add(meeting.id)
+                if year >= self.window or meeting.id in used:
                     keep(meeting, own)
                 if year >= self.window:
                     continue
@@ -177,7 +309,8 @@ class History:
             if year not in self._found:
                 self._judge(year, *buckets.pop(year, ([], [])), newer, now)
         first = self.first_days()
-        self._stale.update(y for y, used in self._first_used.items() if used != first)
+        self._stale.update(y for y, days in self._first_used.items() if days != first)
+        return used
 
     def judge_again(self, repo: Repository, newer: Newer, now: datetime) -> None:
         """Judge the years that need it from their files, with what memory
@@ -239,6 +372,14 @@ class History:
             first_days=first,
         )
         found = check(records, now, organisation=False)
+        # Judged again as at the end of this year (the history index holds
+        # for this window only): the same, the year is not judged again when
+        # the day changes (no task of it overdue, no minutes waiting).
+        end = datetime(self.window + 1, 12, 31, 23, 59, tzinfo=now.tzinfo)
+        if end > now and check(records, end, organisation=False) == found:
+            self._stable.add(year)
+        else:
+            self._stable.discard(year)
         groups = {m.id: m.group_id for m in meetings}
         task_groups = {t.id: groups.get(t.meeting_id) for t in tasks}
         self._groups[year] = {

@@ -14,14 +14,17 @@ is read from its file, and older years are judged from their files.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
+import msgspec
+
 from rules.checks.engine import check, in_order, sliced
 from rules.checks.findings import Finding
 from rules.dues.book import DuesBook, DuesPayment, DuesRate, Month
-from rules.dues.history import DuesFold
+from rules.dues.history import DuesFold, with_recent
 from rules.meeting import seal
 from rules.models import (
     AnnualPlan,
@@ -34,8 +37,10 @@ from rules.models import (
     PersonChange,
     TaskStatus,
 )
-from storage import Repository
-from tui.core.history import Entry, History, Newer, entry
+from storage import FoldedDues, HistoryIndex, Repository, StorageError
+from tui.core.history import Entry, History, Newer, dues_key, entry
+
+log = logging.getLogger("xiaozu.history")
 
 
 def _number_key(member_no: str) -> str:
@@ -84,10 +89,18 @@ class Records:
         screen: ten years of meetings take a second). Years before last are
         judged as they are read, and only what is still in use is kept."""
         self.history = History(window=now.year - 1)
+        # What the last start found in the older years, if the files are as
+        # they were then (tui.core.history; storage.history_index).
+        saved = self.repo.history_index()
         # Dues first: their year files are the biggest, and the memory their
         # parsing frees is taken up again by the meetings read after them.
         self._new_rates, self._new_payments = {}, {}
-        self._dues = self._folded(self.history.window)
+        files = self.repo.dues_fingerprint()
+        key = dues_key(files, self.history.window) if files is not None else None
+        folded = saved.dues if saved is not None and saved.dues is not None else None
+        if folded is not None and folded.key != key:
+            folded = None
+        self._dues, older = self._folding(self.history.window, folded)
         self._meetings, self._tasks, self._dropped = {}, {}, set()
         self._plans = {(p.group_id, p.year): p for p in self.repo.plans()}
         self._records_since = self.repo.records_since()
@@ -96,10 +109,22 @@ class Records:
             self._meetings[meeting.id] = meeting
             self._tasks.update((t.id, t) for t in tasks)
 
-        self.history.load(self.repo, self._newer(), now, keep)
+        index = self.history.load(self.repo, self._newer(), now, keep, saved)
+        if index is not None and key is not None:
+            index = msgspec.structs.replace(index, dues=folded or FoldedDues(key, older))
+        if index is not None and (index is not saved or folded is None):
+            self._save_index(index)
         self._seal_heads = self.repo.seal_heads()
         self._person_changes = self.repo.person_changes()
         self._group_changes = self.repo.group_changes()
+
+    def _save_index(self, index: HistoryIndex) -> None:
+        """Write the history index; when it cannot be written (a full disk,
+        a read-only directory) the next start reads the files instead."""
+        try:
+            self.repo.save_history_index(index)
+        except StorageError as error:
+            log.info("history index not written: %s", error)
 
     def _newer(self) -> Newer:
         return Newer(
@@ -220,19 +245,27 @@ class Records:
     def _folded(self, until: int) -> DuesBook:
         """The book with the years before ``until`` folded, read from the
         files a year at a time (the whole book when there are none)."""
+        return self._folding(until)[0]
+
+    def _folding(self, until: int, saved: FoldedDues | None = None) -> tuple[DuesBook, DuesBook]:
+        """``_folded``, and the older years' fold alone; from ``saved`` (the
+        history index's, for the dues files as they are) instead of the
+        older years' files when it is given."""
         years = set(self.repo.dues_years())
         years |= {r.since.year for r in self._new_rates.values()}
         years |= {min(p.months).year for p in self._new_payments.values()}
         recent = DuesBook()
         for year in sorted(y for y in years if y >= until):
             recent = recent.merged(self._filed(year))
+        if saved is not None:
+            return with_recent(saved.book, recent), saved.book
         older = [y for y in years if y < until]
         if not older:
-            return recent
+            return recent, DuesBook()
         fold = DuesFold(Month(until, 1))
         for year in range(min(older), until):
             fold.add_year(year, self._filed(year))
-        return fold.book(recent)
+        return fold.book(recent), fold.book(DuesBook())
 
     def branch_records(self, year: int | None = None) -> BranchRecords:
         """What the rules engine judges, as one value: the records in memory
