@@ -154,6 +154,15 @@ class Repository(Protocol):
 
     def plans(self, year: int | None = None) -> list[AnnualPlan]: ...
 
+    def plan_years(self) -> list[int]:
+        """The years with annual plans stored, oldest first (nothing read)."""
+        ...
+
+    def plans_fingerprint(self) -> str | None:
+        """A digest of the plans files, as ``meetings_fingerprint`` is of the
+        meeting files."""
+        ...
+
     def save_plan(self, plan: AnnualPlan) -> None: ...
 
     def dues(self, year: int | None = None) -> DuesBook:

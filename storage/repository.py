@@ -187,6 +187,12 @@ class DocumentRepository:
     def plans(self, year: int | None = None) -> list[AnnualPlan]:
         return self._years.plans(year)
 
+    def plan_years(self) -> list[int]:
+        return self._years.plan_years()
+
+    def plans_fingerprint(self) -> str | None:
+        return self._years.plans_fingerprint()
+
     def save_plan(self, plan: AnnualPlan) -> None:
         self._years.save_plan(plan)
 

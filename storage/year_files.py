@@ -86,6 +86,14 @@ class YearFiles:
 
     # -- plans -------------------------------------------------------------
 
+    def plan_years(self) -> list[int]:
+        """The years with a plans file, oldest first (nothing read)."""
+        return sorted(year for _, year in self._years(PLANS_PATTERN, PLANS))
+
+    def plans_fingerprint(self) -> str | None:
+        """A digest of the plans files, nothing read (``DocumentStore.fingerprint``)."""
+        return self._documents.store.fingerprint(PLANS_PATTERN)
+
     def has_plans(self) -> bool:
         return bool(self._documents.store.names(PLANS_PATTERN))
 

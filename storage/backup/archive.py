@@ -22,6 +22,7 @@ from storage.atomic import (
     SCHEMA_VERSION,
 )
 from storage.backup.errors import BackupArchiveError
+from storage.history_index import INDEX_NAME
 from storage.journal import JOURNAL_NAME
 from storage.secret import SECRET_NAME
 
@@ -229,7 +230,11 @@ def is_backed_up(relative: str) -> bool:
     """Whether a file (POSIX path relative to the data directory) belongs in a
     backup: ``secret.key``, the sign-in journal (sign-ins not yet folded into
     their meetings, storage.journal) and every ``*.json`` document, but nothing hidden
-    (``.lock``, temporary files) and nothing under ``logs/``."""
+    (``.lock``, temporary files), nothing under ``logs/``, and not the history
+    index (derived from the others, rebuilt by the next start:
+    storage.history_index)."""
+    if relative == f"{INDEX_NAME}.json":
+        return False
     parts = relative.split("/")
     if any(part.startswith(".") for part in parts):
         return False

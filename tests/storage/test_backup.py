@@ -126,6 +126,15 @@ def test_a_backup_holds_every_document_and_the_key_and_nothing_else(
     assert stat.S_IMODE(result.archive.stat().st_mode) == 0o600
 
 
+def test_the_history_index_is_left_out_even_damaged(data: Path, tmp_path: Path) -> None:
+    """The index is derived from the other files (storage.history_index):
+    a backup neither carries it nor fails on it; the next start rebuilds it."""
+    (data / "history-index.json").write_bytes(b'{"_meta": {"1": {"app": "xiaozu", "ki')
+    result = create_backup(data, tmp_path / "b.tar.gz", now=NOW)
+    assert result.problem is None
+    assert "data/history-index.json" not in members(result.archive)
+
+
 def test_a_backup_reads_only_and_runs_while_the_kiosk_holds_the_lock(
     data: Path, tmp_path: Path
 ) -> None:

@@ -19,7 +19,7 @@ import pytest
 from rules.checks.engine import check
 from rules.dues.book import DuesBook, Month
 from rules.dues.history import DuesFold, with_recent
-from rules.models import BranchRecords, FollowUpTask, Step
+from rules.models import AnnualPlan, BranchRecords, FollowUpTask, Step
 from rules.samples.ten_years import ten_year_branch
 from storage import (
     FileRepository,
@@ -45,6 +45,7 @@ class Counting(MemoryRepository):
         super().__init__()
         self.meeting_reads: list[tuple[int, frozenset[str] | None]] = []
         self.dues_reads: list[int] = []
+        self.plan_reads: list[int | None] = []
 
     def year_records(self, year: int, ids: Collection[str] | None = None) -> YearRecords:
         self.meeting_reads.append((year, None if ids is None else frozenset(ids)))
@@ -54,9 +55,14 @@ class Counting(MemoryRepository):
         self.dues_reads.append(year)
         return super().year_dues(year)
 
+    def plans(self, year: int | None = None) -> list[AnnualPlan]:
+        self.plan_reads.append(year)
+        return super().plans(year)
+
     def forget(self) -> None:
         self.meeting_reads.clear()
         self.dues_reads.clear()
+        self.plan_reads.clear()
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +124,12 @@ def test_a_second_start_reads_no_older_file_and_sees_what_the_first_did(
     older = sum(len(ids or ()) for year, ids in repo.meeting_reads if year < WINDOW)
     assert older < 5
     assert [year for year in repo.dues_reads if year < WINDOW] == []
+    assert [y for y in repo.plan_reads if y is None or y < WINDOW] == []
     assert seen(second) == before
+    # An older year's plan is read when asked.
+    old = next(p for p in branch.plans if p.group_id == "g1" and p.year == WINDOW - 3)
+    assert second.records.plan("g1", WINDOW - 3) == old
+    assert old in second.records.branch_records(WINDOW - 3).plans
     # As one check over every year on disk finds.
     assert Counter(second.findings()) == Counter(check(repo.records(), NOW))
     second.close()

@@ -71,7 +71,9 @@ class Newer:
     written): the files are read under it."""
 
     org: Organisation
-    plans: Iterable[AnnualPlan]
+    plans: Callable[[int], tuple[AnnualPlan, ...]]  # a year's, memory over the files
+    plan_years: Iterable[int]
+    plans_files: str | None  # the plans files' fingerprint
     records_since: date | None
     meetings: Mapping[str, Meeting]
     tasks: Mapping[str, FollowUpTask]
@@ -105,11 +107,18 @@ def dues_key(files: str, until: int) -> str:
 
 def index_key(newer: Newer, window: int, files: str) -> str:
     """What the history index was made from: the meeting files (their
-    fingerprint), the organisation, the plans, the day the records start,
-    the window and the code."""
-    plans = sorted(newer.plans, key=lambda p: (p.group_id, p.year))
+    fingerprint), the organisation, the plans (their files' fingerprint),
+    the day the records start, the window and the code."""
     payload = msgspec.json.encode(
-        [INDEX_FORMAT, code_fingerprint(), window, files, newer.org, plans, newer.records_since]
+        [
+            INDEX_FORMAT,
+            code_fingerprint(),
+            window,
+            files,
+            newer.plans_files,
+            newer.org,
+            newer.records_since,
+        ]
     )
     return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
@@ -211,7 +220,9 @@ class History:
         self._stable.clear()
         self._judged_on = now.date()
         files = repo.meetings_fingerprint()
-        key = index_key(newer, self.window, files) if files is not None else None
+        key = None
+        if files is not None and newer.plans_files is not None:
+            key = index_key(newer, self.window, files)
         if key is not None and saved is not None and saved.key == key:
             self._load_index(repo, saved, newer, now, keep)
             return saved
@@ -347,7 +358,7 @@ class History:
             self._judge(year, *buckets[year], newer, now)
 
     def _earliest(self, newer: Newer) -> int:
-        years = [p.year for p in newer.plans]
+        years = list(newer.plan_years)
         if newer.records_since is not None:
             years.append(newer.records_since.year)
         return min(years, default=self.window)
@@ -365,7 +376,7 @@ class History:
             organisation=newer.org,
             meetings=tuple(sorted(meetings, key=lambda m: (m.planned_at, m.id))),
             tasks=tuple(tasks),
-            plans=tuple(p for p in newer.plans if p.year == year),
+            plans=newer.plans(year),
             records_since=newer.records_since,
             period_from=date(year, 1, 1),
             period_until=date(year + 1, 1, 1),

@@ -102,7 +102,14 @@ class Records:
             folded = None
         self._dues, older = self._folding(self.history.window, folded)
         self._meetings, self._tasks, self._dropped = {}, {}, set()
-        self._plans = {(p.group_id, p.year): p for p in self.repo.plans()}
+        # The recent years' plans; an older year's are read when asked.
+        self._plans = {
+            (p.group_id, p.year): p
+            for year in self.repo.plan_years()
+            if year >= self.history.window
+            for p in self.repo.plans(year)
+        }
+        self._plans_files = self.repo.plans_fingerprint()
         self._records_since = self.repo.records_since()
 
         def keep(meeting: Meeting, tasks: tuple[FollowUpTask, ...]) -> None:
@@ -129,7 +136,9 @@ class Records:
     def _newer(self) -> Newer:
         return Newer(
             org=self.org,
-            plans=tuple(self._plans.values()),
+            plans=self.plans_of,
+            plan_years=sorted(set(self.repo.plan_years()) | {year for _, year in self._plans}),
+            plans_files=self._plans_files,
             records_since=self._records_since,
             meetings=self._meetings,
             tasks=self._tasks,
@@ -212,7 +221,19 @@ class Records:
         return sorted(found, key=lambda t: (t.status is TaskStatus.DONE, t.due, t.id))
 
     def plan(self, group_id: str, year: int) -> AnnualPlan | None:
-        return self._plans.get((group_id, year))
+        found = self._plans.get((group_id, year))
+        if found is None and year < self.history.window:
+            found = next((p for p in self.plans_of(year) if p.group_id == group_id), None)
+        return found
+
+    def plans_of(self, year: int) -> tuple[AnnualPlan, ...]:
+        """The year's plans: an older year's read from its file, with those
+        changed since the start over them."""
+        found: dict[tuple[str, int], AnnualPlan] = {}
+        if year < self.history.window:
+            found = {(p.group_id, p.year): p for p in self.repo.plans(year)}
+        found.update((k, p) for k, p in self._plans.items() if k[1] == year)
+        return tuple(sorted(found.values(), key=lambda p: p.group_id))
 
     def seal_head(self, group_id: str | None) -> seal.SealHead | None:
         return self._seal_heads.get(group_id)
@@ -269,20 +290,22 @@ class Records:
 
     def branch_records(self, year: int | None = None) -> BranchRecords:
         """What the rules engine judges, as one value: the records in memory
-        and, for an older ``year``, that year's meetings and tasks read from
-        their files (a group's months begin at its first meeting ever)."""
+        and, for an older ``year``, that year's meetings, tasks and plans read
+        from their files (a group's months begin at its first meeting ever)."""
         meetings = dict(self._meetings)
         tasks = dict(self._tasks)
+        plans = dict(self._plans)
         if year is not None and year < self.history.window:
             for m, own in self._older_of(lambda e: e.held_on.year == year):
                 if m.held_on.year == year:
                     meetings[m.id] = m
                     tasks.update((t.id, t) for t in own)
+            plans.update(((p.group_id, p.year), p) for p in self.plans_of(year))
         return BranchRecords(
             organisation=self.org,
             meetings=tuple(sorted(meetings.values(), key=_by_time)),
             tasks=tuple(tasks.values()),
-            plans=tuple(self._plans.values()),
+            plans=tuple(plans.values()),
             records_since=self._records_since,
             first_days=self.history.first_days(self._meetings.values()),
         )
