@@ -8,12 +8,13 @@ year whose findings do not move with the day, and the older years' party
 dues folded (under a key of their own, from the dues files). It is derived from the other
 files and never trusted over them: it names a ``key`` that the kiosk
 computes from the files' fingerprints (``DocumentStore.fingerprint``: size,
-times and inode of each meeting file, nothing read), the organisation, the
-plans, the rules' code and the years held in memory, and it is used only
+times and inode of each file, nothing read), the organisation, the rules'
+code and the years held in memory, and it is used only
 when the key is the same. Otherwise, or when it cannot be read, the files
 are read, and the index is written anew (replaced whatever it held: it has
-nothing of its own to lose). Backups may carry it; restored files have new
-inodes, so a restored index is never used.
+nothing of its own to lose). Backups leave it out
+(``storage.backup.archive.is_backed_up``); a copied index would not be used
+anyway, since copied files have new inodes and times.
 """
 
 from __future__ import annotations

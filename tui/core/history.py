@@ -48,7 +48,7 @@ from rules.models import (
 )
 from storage import HistoryIndex, IndexedMeeting, JudgedYear, Repository
 
-#: Raised when what the history index holds, or how a year is judged, changes.
+#: Bumped when what the history index holds, or how a year is judged, changes.
 INDEX_FORMAT = 1
 
 Keep = Callable[[Meeting, tuple[FollowUpTask, ...]], None]
